@@ -1,1 +1,1 @@
-
+//! Rust SDK for the Destiny API (work in progress).
