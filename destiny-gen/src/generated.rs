@@ -4,12 +4,18 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///The access level of an account type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccessLevel {
         ///Numeric level; lower is broader.
         pub level: i64,
@@ -22,7 +28,13 @@ pub mod types {
         }
     }
     ///The kind of account a user holds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct AccountType {
         pub access_level: AccessLevel,
         ///Creation time (ISO 8601 with offset).
@@ -48,7 +60,13 @@ pub mod types {
         }
     }
     ///Diagnostics from development servers; any JSON values.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct DebugInfo(pub ::std::vec::Vec<::serde_json::Value>);
     impl ::std::ops::Deref for DebugInfo {
@@ -67,11 +85,15 @@ pub mod types {
             Self(value)
         }
     }
-    /**The body of every error response (400, 401, 422, 425, 429, 5xx): `warnings` for
-    problems that concern no single field, `warn_fields` for field-level messages.
-    */
+    ///The body of every error response (400, 401, 422, 425, 429, 5xx): `warnings` for
+    ///problems that concern no single field, `warn_fields` for field-level messages.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
     )]
     pub struct ErrorEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -89,7 +111,13 @@ pub mod types {
         }
     }
     ///Credentials for `login`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct LoginRequest {
         pub password: crate::secret::Secret,
         pub username: Username,
@@ -99,11 +127,15 @@ pub mod types {
             Default::default()
         }
     }
-    /**A success envelope without data (assumed for logout, password reset and reset
-    request).
-    */
+    ///A success envelope without data (assumed for logout, password reset and reset
+    ///request).
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
     )]
     pub struct NoticeEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -119,7 +151,13 @@ pub mod types {
         }
     }
     ///Informational messages on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct Notices(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for Notices {
@@ -140,7 +178,12 @@ pub mod types {
     }
     ///Paging metadata on list endpoints.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
     )]
     pub struct Pagination {
         ///The page number, from 1.
@@ -159,7 +202,13 @@ pub mod types {
         }
     }
     ///A new password with the one-time reset token (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct PasswordReset {
         pub password: crate::secret::Secret,
         pub password_confirmation: crate::secret::Secret,
@@ -171,7 +220,13 @@ pub mod types {
         }
     }
     ///Whose password to reset (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct PasswordResetRequest {
         ///The account's email address (the username is assumed to work too).
         pub email: PasswordResetRequestEmail,
@@ -183,7 +238,15 @@ pub mod types {
     }
     ///The account's email address (the username is assumed to work too).
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct PasswordResetRequestEmail(::std::string::String);
@@ -200,7 +263,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for PasswordResetRequestEmail {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -209,7 +274,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for PasswordResetRequestEmail {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -234,7 +301,13 @@ pub mod types {
         }
     }
     ///The answer to a permission check (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct Permission {
         ///Whether the user may perform the action in the given scope.
         pub allowed: bool,
@@ -245,7 +318,13 @@ pub mod types {
         }
     }
     ///An envelope whose `data` answers a permission check (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct PermissionEnvelope {
         pub data: Permission,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -259,7 +338,13 @@ pub mod types {
         }
     }
     ///The ping answer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct Ping {
         ///Always `pong`.
         pub message: ::std::string::String,
@@ -270,7 +355,13 @@ pub mod types {
         }
     }
     ///An envelope whose `data` is the ping answer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct PingEnvelope {
         pub data: Ping,
     }
@@ -280,7 +371,13 @@ pub mod types {
         }
     }
     ///Completes an invited account (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct RegistrationCompletion {
         ///Given name (optional).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -298,7 +395,13 @@ pub mod types {
         }
     }
     ///The current token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct TokenData {
         pub token: crate::secret::Secret,
     }
@@ -308,7 +411,13 @@ pub mod types {
         }
     }
     ///An envelope whose `data` holds the current token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct TokenEnvelope {
         pub data: TokenData,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -321,10 +430,15 @@ pub mod types {
             Default::default()
         }
     }
-    /**The user record (reduced to its documented fields). Fields documented with a `null`
-    example are nullable.
-    */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    ///The user record (reduced to its documented fields). Fields documented with a `null`
+    ///example are nullable.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<AccountType>,
@@ -354,7 +468,13 @@ pub mod types {
         }
     }
     ///An envelope whose `data` is a user record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct UserEnvelope {
         pub data: User,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -371,7 +491,15 @@ pub mod types {
     }
     ///A username or the account's email address.
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct Username(::std::string::String);
@@ -388,7 +516,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for Username {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -397,7 +527,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for Username {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -422,10 +554,16 @@ pub mod types {
         }
     }
     ///Field-level validation messages; each object maps a field name to its message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct WarnFields(
-        pub  ::std::vec::Vec<
+        pub ::std::vec::Vec<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     );
@@ -442,21 +580,18 @@ pub mod types {
         }
     }
     impl ::std::convert::From<WarnFields>
-        for ::std::vec::Vec<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >
-    {
+    for ::std::vec::Vec<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > {
         fn from(value: WarnFields) -> Self {
             value.0
         }
     }
-    impl
-        ::std::convert::From<
-            ::std::vec::Vec<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-            >,
-        > for WarnFields
-    {
+    impl ::std::convert::From<
+        ::std::vec::Vec<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    > for WarnFields {
         fn from(
             value: ::std::vec::Vec<
                 ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -466,7 +601,13 @@ pub mod types {
         }
     }
     ///Non-field problems (errors).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct Warnings(pub ::std::vec::Vec<::std::string::String>);
     impl ::std::ops::Deref for Warnings {
@@ -486,7 +627,13 @@ pub mod types {
         }
     }
     ///An envelope whose `data` is the WebSentinel identity (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct WebSentinelEnvelope {
         pub data: WebSentinelUser,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -500,7 +647,13 @@ pub mod types {
         }
     }
     ///The WebSentinel identity of the logged-in user (assumed shape).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
     pub struct WebSentinelUser {
         ///Whether WebSentinel accepted the user.
         pub authenticated: bool,
@@ -538,7 +691,9 @@ pub mod types {
             {
                 self.level = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for level: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for level: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -548,7 +703,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -573,7 +730,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AccountType {
-            access_level: ::std::result::Result<super::AccessLevel, ::std::string::String>,
+            access_level: ::std::result::Result<
+                super::AccessLevel,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -614,19 +774,23 @@ pub mod types {
             {
                 self.access_level = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for access_level: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_level: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -636,7 +800,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -656,7 +822,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn product_code<T>(mut self, value: T) -> Self
@@ -666,19 +834,23 @@ pub mod types {
             {
                 self.product_code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_code: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -717,8 +889,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
             warn_fields: ::std::result::Result<
                 ::std::option::Option<super::WarnFields>,
                 ::std::string::String,
@@ -746,7 +920,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -756,7 +932,9 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
             pub fn warn_fields<T>(mut self, value: T) -> Self
@@ -766,7 +944,9 @@ pub mod types {
             {
                 self.warn_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for warn_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for warn_fields: {e}")
+                    });
                 self
             }
             pub fn warnings<T>(mut self, value: T) -> Self
@@ -776,7 +956,9 @@ pub mod types {
             {
                 self.warnings = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for warnings: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for warnings: {e}")
+                    });
                 self
             }
         }
@@ -805,7 +987,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LoginRequest {
-            password: ::std::result::Result<crate::secret::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                crate::secret::Secret,
+                ::std::string::String,
+            >,
             username: ::std::result::Result<super::Username, ::std::string::String>,
         }
         impl ::std::default::Default for LoginRequest {
@@ -824,7 +1009,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -834,7 +1021,9 @@ pub mod types {
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
                 self
             }
         }
@@ -863,8 +1052,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
             warnings: ::std::result::Result<
                 ::std::option::Option<super::Warnings>,
                 ::std::string::String,
@@ -887,7 +1078,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -897,7 +1090,9 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
             pub fn warnings<T>(mut self, value: T) -> Self
@@ -907,7 +1102,9 @@ pub mod types {
             {
                 self.warnings = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for warnings: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for warnings: {e}")
+                    });
                 self
             }
         }
@@ -934,9 +1131,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Pagination {
-            page: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            per_page: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            total: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            per_page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Pagination {
             fn default() -> Self {
@@ -955,7 +1161,9 @@ pub mod types {
             {
                 self.page = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for page: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
                 self
             }
             pub fn per_page<T>(mut self, value: T) -> Self
@@ -965,7 +1173,9 @@ pub mod types {
             {
                 self.per_page = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for per_page: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for per_page: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -975,7 +1185,9 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
         }
@@ -1002,9 +1214,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PasswordReset {
-            password: ::std::result::Result<crate::secret::Secret, ::std::string::String>,
-            password_confirmation:
-                ::std::result::Result<crate::secret::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                crate::secret::Secret,
+                ::std::string::String,
+            >,
+            password_confirmation: ::std::result::Result<
+                crate::secret::Secret,
+                ::std::string::String,
+            >,
             token: ::std::result::Result<crate::secret::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for PasswordReset {
@@ -1012,7 +1229,7 @@ pub mod types {
                 Self {
                     password: Err("no value supplied for password".to_string()),
                     password_confirmation: Err(
-                        "no value supplied for password_confirmation".to_string()
+                        "no value supplied for password_confirmation".to_string(),
                     ),
                     token: Err("no value supplied for token".to_string()),
                 }
@@ -1026,7 +1243,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn password_confirmation<T>(mut self, value: T) -> Self
@@ -1034,9 +1253,13 @@ pub mod types {
                 T: ::std::convert::TryInto<crate::secret::Secret>,
                 T::Error: ::std::fmt::Display,
             {
-                self.password_confirmation = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for password_confirmation: {e}")
-                });
+                self.password_confirmation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_confirmation: {e}"
+                        )
+                    });
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -1046,7 +1269,9 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
         }
@@ -1073,7 +1298,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PasswordResetRequest {
-            email: ::std::result::Result<super::PasswordResetRequestEmail, ::std::string::String>,
+            email: ::std::result::Result<
+                super::PasswordResetRequestEmail,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PasswordResetRequest {
             fn default() -> Self {
@@ -1090,25 +1318,24 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<PasswordResetRequest> for super::PasswordResetRequest {
+        impl ::std::convert::TryFrom<PasswordResetRequest>
+        for super::PasswordResetRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PasswordResetRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    email: value.email?,
-                })
+                Ok(Self { email: value.email? })
             }
         }
         impl ::std::convert::From<super::PasswordResetRequest> for PasswordResetRequest {
             fn from(value: super::PasswordResetRequest) -> Self {
-                Self {
-                    email: Ok(value.email),
-                }
+                Self { email: Ok(value.email) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1130,7 +1357,9 @@ pub mod types {
             {
                 self.allowed = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for allowed: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for allowed: {e}")
+                    });
                 self
             }
         }
@@ -1139,16 +1368,12 @@ pub mod types {
             fn try_from(
                 value: Permission,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allowed: value.allowed?,
-                })
+                Ok(Self { allowed: value.allowed? })
             }
         }
         impl ::std::convert::From<super::Permission> for Permission {
             fn from(value: super::Permission) -> Self {
-                Self {
-                    allowed: Ok(value.allowed),
-                }
+                Self { allowed: Ok(value.allowed) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1158,8 +1383,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PermissionEnvelope {
             fn default() -> Self {
@@ -1178,7 +1405,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn debug<T>(mut self, value: T) -> Self
@@ -1188,7 +1417,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -1198,7 +1429,9 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
         }
@@ -1242,23 +1475,23 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<Ping> for super::Ping {
             type Error = super::error::ConversionError;
-            fn try_from(value: Ping) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
+            fn try_from(
+                value: Ping,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
             }
         }
         impl ::std::convert::From<super::Ping> for Ping {
             fn from(value: super::Ping) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
+                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1280,7 +1513,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
@@ -1294,9 +1529,7 @@ pub mod types {
         }
         impl ::std::convert::From<super::PingEnvelope> for PingEnvelope {
             fn from(value: super::PingEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1309,9 +1542,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            password: ::std::result::Result<crate::secret::Secret, ::std::string::String>,
-            password_confirmation:
-                ::std::result::Result<crate::secret::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                crate::secret::Secret,
+                ::std::string::String,
+            >,
+            password_confirmation: ::std::result::Result<
+                crate::secret::Secret,
+                ::std::string::String,
+            >,
             token: ::std::result::Result<crate::secret::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for RegistrationCompletion {
@@ -1321,7 +1559,7 @@ pub mod types {
                     last_name: Ok(Default::default()),
                     password: Err("no value supplied for password".to_string()),
                     password_confirmation: Err(
-                        "no value supplied for password_confirmation".to_string()
+                        "no value supplied for password_confirmation".to_string(),
                     ),
                     token: Err("no value supplied for token".to_string()),
                 }
@@ -1335,7 +1573,9 @@ pub mod types {
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
@@ -1345,7 +1585,9 @@ pub mod types {
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
                 self
             }
             pub fn password<T>(mut self, value: T) -> Self
@@ -1355,7 +1597,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn password_confirmation<T>(mut self, value: T) -> Self
@@ -1363,9 +1607,13 @@ pub mod types {
                 T: ::std::convert::TryInto<crate::secret::Secret>,
                 T::Error: ::std::fmt::Display,
             {
-                self.password_confirmation = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for password_confirmation: {e}")
-                });
+                self.password_confirmation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_confirmation: {e}"
+                        )
+                    });
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -1375,11 +1623,14 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<RegistrationCompletion> for super::RegistrationCompletion {
+        impl ::std::convert::TryFrom<RegistrationCompletion>
+        for super::RegistrationCompletion {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RegistrationCompletion,
@@ -1393,7 +1644,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RegistrationCompletion> for RegistrationCompletion {
+        impl ::std::convert::From<super::RegistrationCompletion>
+        for RegistrationCompletion {
             fn from(value: super::RegistrationCompletion) -> Self {
                 Self {
                     first_name: Ok(value.first_name),
@@ -1423,7 +1675,9 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
         }
@@ -1432,16 +1686,12 @@ pub mod types {
             fn try_from(
                 value: TokenData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    token: value.token?,
-                })
+                Ok(Self { token: value.token? })
             }
         }
         impl ::std::convert::From<super::TokenData> for TokenData {
             fn from(value: super::TokenData) -> Self {
-                Self {
-                    token: Ok(value.token),
-                }
+                Self { token: Ok(value.token) }
             }
         }
         #[derive(Clone, Debug)]
@@ -1451,8 +1701,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TokenEnvelope {
             fn default() -> Self {
@@ -1471,7 +1723,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn debug<T>(mut self, value: T) -> Self
@@ -1481,7 +1735,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -1491,7 +1747,9 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
         }
@@ -1543,7 +1801,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for User {
             fn default() -> Self {
@@ -1567,7 +1828,9 @@ pub mod types {
             {
                 self.account_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_type: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -1577,7 +1840,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -1587,7 +1852,9 @@ pub mod types {
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
                 self
             }
             pub fn full_name<T>(mut self, value: T) -> Self
@@ -1597,7 +1864,9 @@ pub mod types {
             {
                 self.full_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for full_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for full_name: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -1617,7 +1886,9 @@ pub mod types {
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -1627,7 +1898,9 @@ pub mod types {
             {
                 self.title = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -1637,13 +1910,17 @@ pub mod types {
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<User> for super::User {
             type Error = super::error::ConversionError;
-            fn try_from(value: User) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(
+                value: User,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     account_type: value.account_type?,
                     email: value.email?,
@@ -1677,8 +1954,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
             warnings: ::std::result::Result<
                 ::std::option::Option<super::Warnings>,
                 ::std::string::String,
@@ -1702,7 +1981,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn debug<T>(mut self, value: T) -> Self
@@ -1712,7 +1993,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -1722,7 +2005,9 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
             pub fn warnings<T>(mut self, value: T) -> Self
@@ -1732,7 +2017,9 @@ pub mod types {
             {
                 self.warnings = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for warnings: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for warnings: {e}")
+                    });
                 self
             }
         }
@@ -1766,8 +2053,10 @@ pub mod types {
                 ::std::option::Option<super::DebugInfo>,
                 ::std::string::String,
             >,
-            notices:
-                ::std::result::Result<::std::option::Option<super::Notices>, ::std::string::String>,
+            notices: ::std::result::Result<
+                ::std::option::Option<super::Notices>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WebSentinelEnvelope {
             fn default() -> Self {
@@ -1786,7 +2075,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn debug<T>(mut self, value: T) -> Self
@@ -1796,7 +2087,9 @@ pub mod types {
             {
                 self.debug = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for debug: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for debug: {e}")
+                    });
                 self
             }
             pub fn notices<T>(mut self, value: T) -> Self
@@ -1806,11 +2099,14 @@ pub mod types {
             {
                 self.notices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notices: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<WebSentinelEnvelope> for super::WebSentinelEnvelope {
+        impl ::std::convert::TryFrom<WebSentinelEnvelope>
+        for super::WebSentinelEnvelope {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: WebSentinelEnvelope,
@@ -1843,7 +2139,9 @@ pub mod types {
         impl ::std::default::Default for WebSentinelUser {
             fn default() -> Self {
                 Self {
-                    authenticated: Err("no value supplied for authenticated".to_string()),
+                    authenticated: Err(
+                        "no value supplied for authenticated".to_string(),
+                    ),
                     user_id: Err("no value supplied for user_id".to_string()),
                     username: Ok(Default::default()),
                 }
@@ -1857,7 +2155,9 @@ pub mod types {
             {
                 self.authenticated = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for authenticated: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for authenticated: {e}")
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -1867,7 +2167,9 @@ pub mod types {
             {
                 self.user_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -1877,7 +2179,9 @@ pub mod types {
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
                 self
             }
         }
@@ -1909,12 +2213,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -1931,15 +2241,15 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Destiny API
-
-The Destiny API authenticates every request with a bearer token sent as
-`Authorization: bearer <token>`. Any response may carry a newer token in its
-`Authorization` response header; clients must adopt the newest one for every
-later request. The previous token stays valid for 7 days.
-
-
-Version: 1.0.0*/
+///Client for Destiny API
+///
+///The Destiny API authenticates every request with a bearer token sent as
+///`Authorization: bearer <token>`. Any response may carry a newer token in its
+///`Authorization` response header; clients must adopt the newest one for every
+///later request. The previous token stays valid for 7 days.
+///
+///
+///Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1955,9 +2265,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(30u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -1997,168 +2305,168 @@ impl ClientInfo<crate::hooks::Inner> for Client {
 }
 impl ClientHooks<crate::hooks::Inner> for &Client {}
 impl Client {
-    /**Log in with a username (or email address) and password
-
-    Exchanges credentials for a bearer token. The token arrives in the `Authorization`
-    response header (`bearer <token>`); the body is the authenticated user record.
-    An unknown user or a wrong password answers 401.
-
-
-    Sends a `POST` request to `/auth/login`
-
-    ```ignore
-    let response = client.login()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Log in with a username (or email address) and password
+    ///
+    ///Exchanges credentials for a bearer token. The token arrives in the `Authorization`
+    ///response header (`bearer <token>`); the body is the authenticated user record.
+    ///An unknown user or a wrong password answers 401.
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/login`
+    ///
+    ///```ignore
+    ///let response = client.login()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)
     }
-    /**Read the current bearer token
-
-    Returns the token the server currently associates with the session, as
-    `{"data": {"token": "bearer <token>"}}`.
-
-
-    Sends a `GET` request to `/auth/token`
-
-    ```ignore
-    let response = client.current_token()
-        .send()
-        .await;
-    ```*/
+    ///Read the current bearer token
+    ///
+    ///Returns the token the server currently associates with the session, as
+    ///`{"data": {"token": "bearer <token>"}}`.
+    ///
+    ///
+    ///Sends a `GET` request to `/auth/token`
+    ///
+    ///```ignore
+    ///let response = client.current_token()
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn current_token(&self) -> builder::CurrentToken<'_> {
         builder::CurrentToken::new(self)
     }
-    /**Ask whether the logged-in user may perform an action on a resource
-
-    Checks one action (for example `view` or `create`) on one resource (for example
-    `clients` or `units`) within the partner → agency → client hierarchy. Narrow the
-    scope with the optional `partner_id`, `agency_id` and `client_id` query parameters.
-    The response shape is assumed: `{"data": {"allowed": true}}`.
-
-
-    Sends a `GET` request to `/auth/permission/{resource}/action/{action}`
-
-    Arguments:
-    - `resource`: The resource, for example `clients` or `units`.
-    - `action`: The action, for example `view` or `create`.
-    - `agency_id`: Scope the check to this agency.
-    - `client_id`: Scope the check to this client.
-    - `partner_id`: Scope the check to this partner.
-    ```ignore
-    let response = client.check_permission()
-        .resource(resource)
-        .action(action)
-        .agency_id(agency_id)
-        .client_id(client_id)
-        .partner_id(partner_id)
-        .send()
-        .await;
-    ```*/
+    ///Ask whether the logged-in user may perform an action on a resource
+    ///
+    ///Checks one action (for example `view` or `create`) on one resource (for example
+    ///`clients` or `units`) within the partner → agency → client hierarchy. Narrow the
+    ///scope with the optional `partner_id`, `agency_id` and `client_id` query parameters.
+    ///The response shape is assumed: `{"data": {"allowed": true}}`.
+    ///
+    ///
+    ///Sends a `GET` request to `/auth/permission/{resource}/action/{action}`
+    ///
+    ///Arguments:
+    ///- `resource`: The resource, for example `clients` or `units`.
+    ///- `action`: The action, for example `view` or `create`.
+    ///- `agency_id`: Scope the check to this agency.
+    ///- `client_id`: Scope the check to this client.
+    ///- `partner_id`: Scope the check to this partner.
+    ///```ignore
+    ///let response = client.check_permission()
+    ///    .resource(resource)
+    ///    .action(action)
+    ///    .agency_id(agency_id)
+    ///    .client_id(client_id)
+    ///    .partner_id(partner_id)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn check_permission(&self) -> builder::CheckPermission<'_> {
         builder::CheckPermission::new(self)
     }
-    /**End the current session
-
-    Revokes the session's tokens. The success body is assumed to be an envelope with
-    `notices` (no `data`).
-
-
-    Sends a `POST` request to `/auth/logout`
-
-    ```ignore
-    let response = client.logout()
-        .send()
-        .await;
-    ```*/
+    ///End the current session
+    ///
+    ///Revokes the session's tokens. The success body is assumed to be an envelope with
+    ///`notices` (no `data`).
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/logout`
+    ///
+    ///```ignore
+    ///let response = client.logout()
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn logout(&self) -> builder::Logout<'_> {
         builder::Logout::new(self)
     }
-    /**Request a password reset email
-
-    Asks the server to send a password reset link to the account's email address.
-    An unknown account answers 425 (precondition not met yet). The request and success
-    shapes are assumed.
-
-
-    Sends a `POST` request to `/auth/password/reset/request`
-
-    ```ignore
-    let response = client.request_password_reset()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Request a password reset email
+    ///
+    ///Asks the server to send a password reset link to the account's email address.
+    ///An unknown account answers 425 (precondition not met yet). The request and success
+    ///shapes are assumed.
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/password/reset/request`
+    ///
+    ///```ignore
+    ///let response = client.request_password_reset()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn request_password_reset(&self) -> builder::RequestPasswordReset<'_> {
         builder::RequestPasswordReset::new(self)
     }
-    /**Complete a password reset with the one-time reset token
-
-    Sets a new password using the one-time token from the reset email. A token that was
-    already used, or a password that breaks a rule, answers 422 with `warn_fields`.
-    The request and success shapes are assumed.
-
-
-    Sends a `POST` request to `/auth/password/reset`
-
-    ```ignore
-    let response = client.reset_password()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Complete a password reset with the one-time reset token
+    ///
+    ///Sets a new password using the one-time token from the reset email. A token that was
+    ///already used, or a password that breaks a rule, answers 422 with `warn_fields`.
+    ///The request and success shapes are assumed.
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/password/reset`
+    ///
+    ///```ignore
+    ///let response = client.reset_password()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn reset_password(&self) -> builder::ResetPassword<'_> {
         builder::ResetPassword::new(self)
     }
-    /**Complete a new user's registration with the one-time registration token
-
-    Activates an invited account: the registration token from the invitation and the
-    chosen password. Answers with the new user record; a used or unknown token answers
-    422 with `warn_fields`. The request and success shapes are assumed.
-
-
-    Sends a `POST` request to `/auth/register/complete`
-
-    ```ignore
-    let response = client.complete_registration()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Complete a new user's registration with the one-time registration token
+    ///
+    ///Activates an invited account: the registration token from the invitation and the
+    ///chosen password. Answers with the new user record; a used or unknown token answers
+    ///422 with `warn_fields`. The request and success shapes are assumed.
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/register/complete`
+    ///
+    ///```ignore
+    ///let response = client.complete_registration()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn complete_registration(&self) -> builder::CompleteRegistration<'_> {
         builder::CompleteRegistration::new(self)
     }
-    /**Authenticate the logged-in user with the WebSentinel service
-
-    Links the current session to WebSentinel and answers with the WebSentinel identity
-    of the logged-in user. The request takes no body; the success shape is assumed.
-
-
-    Sends a `POST` request to `/auth/websentinel/user`
-
-    ```ignore
-    let response = client.websentinel_user()
-        .send()
-        .await;
-    ```*/
+    ///Authenticate the logged-in user with the WebSentinel service
+    ///
+    ///Links the current session to WebSentinel and answers with the WebSentinel identity
+    ///of the logged-in user. The request takes no body; the success shape is assumed.
+    ///
+    ///
+    ///Sends a `POST` request to `/auth/websentinel/user`
+    ///
+    ///```ignore
+    ///let response = client.websentinel_user()
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn websentinel_user(&self) -> builder::WebsentinelUser<'_> {
         builder::WebsentinelUser::new(self)
     }
-    /**Connectivity check
-
-    Answers `{"data": {"message": "pong"}}`. A token is optional (assumed); when one is
-    sent, the response may rotate it like any other.
-
-
-    Sends a `GET` request to `/tests/ping`
-
-    ```ignore
-    let response = client.ping()
-        .send()
-        .await;
-    ```*/
+    ///Connectivity check
+    ///
+    ///Answers `{"data": {"message": "pong"}}`. A token is optional (assumed); when one is
+    ///sent, the response may rotate it like any other.
+    ///
+    ///
+    ///Sends a `GET` request to `/tests/ping`
+    ///
+    ///```ignore
+    ///let response = client.ping()
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn ping(&self) -> builder::Ping<'_> {
         builder::Ping::new(self)
     }
@@ -2169,12 +2477,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::login`]
-
-    [`Client::login`]: super::Client::login*/
+    ///Builder for [`Client::login`]
+    ///
+    ///[`Client::login`]: super::Client::login
     #[derive(Debug, Clone)]
     pub struct Login<'a> {
         client: &'a super::Client,
@@ -2195,12 +2503,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `LoginRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `LoginRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::LoginRequest) -> types::builder::LoginRequest,
+            F: std::ops::FnOnce(
+                types::builder::LoginRequest,
+            ) -> types::builder::LoginRequest,
         {
             self.body = self.body.map(f);
             self
@@ -2211,14 +2523,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserEnvelope>, Error<types::ErrorEnvelope>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::LoginRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/login", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2239,28 +2556,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::current_token`]
-
-    [`Client::current_token`]: super::Client::current_token*/
+    ///Builder for [`Client::current_token`]
+    ///
+    ///[`Client::current_token`]: super::Client::current_token
     #[derive(Debug, Clone)]
     pub struct CurrentToken<'a> {
         client: &'a super::Client,
@@ -2276,10 +2613,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/auth/token", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2299,25 +2639,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::check_permission`]
-
-    [`Client::check_permission`]: super::Client::check_permission*/
+    ///Builder for [`Client::check_permission`]
+    ///
+    ///[`Client::check_permission`]: super::Client::check_permission
     #[derive(Debug, Clone)]
     pub struct CheckPermission<'a> {
         client: &'a super::Client,
@@ -2342,18 +2698,24 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.resource = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for resource failed".to_string()
-            });
+            self.resource = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource failed"
+                        .to_string()
+                });
             self
         }
         pub fn action<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.action = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for action failed".to_string()
-            });
+            self.action = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for action failed"
+                        .to_string()
+                });
             self
         }
         pub fn agency_id<V>(mut self, value: V) -> Self
@@ -2389,31 +2751,28 @@ pub mod builder {
         ///Sends a `GET` request to `/auth/permission/{resource}/action/{action}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PermissionEnvelope>, Error<types::ErrorEnvelope>> {
-            let Self {
-                client,
-                resource,
-                action,
-                agency_id,
-                client_id,
-                partner_id,
-            } = self;
+        ) -> Result<
+            ResponseValue<types::PermissionEnvelope>,
+            Error<types::ErrorEnvelope>,
+        > {
+            let Self { client, resource, action, agency_id, client_id, partner_id } = self;
             let resource = resource.map_err(Error::InvalidRequest)?;
             let action = action.map_err(Error::InvalidRequest)?;
             let agency_id = agency_id.map_err(Error::InvalidRequest)?;
             let client_id = client_id.map_err(Error::InvalidRequest)?;
             let partner_id = partner_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/auth/permission/{}/action/{}",
-                client.baseurl,
-                encode_path(&resource.to_string()),
-                encode_path(&action.to_string()),
+                "{}/auth/permission/{}/action/{}", client.baseurl, encode_path(& resource
+                .to_string()), encode_path(& action.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2424,10 +2783,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("agency_id", &agency_id))
                 .query(&progenitor_client::QueryParam::new("client_id", &client_id))
-                .query(&progenitor_client::QueryParam::new(
-                    "partner_id",
-                    &partner_id,
-                ))
+                .query(&progenitor_client::QueryParam::new("partner_id", &partner_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2439,28 +2795,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::logout`]
-
-    [`Client::logout`]: super::Client::logout*/
+    ///Builder for [`Client::logout`]
+    ///
+    ///[`Client::logout`]: super::Client::logout
     #[derive(Debug, Clone)]
     pub struct Logout<'a> {
         client: &'a super::Client,
@@ -2476,10 +2852,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/auth/logout", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2499,25 +2878,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::request_password_reset`]
-
-    [`Client::request_password_reset`]: super::Client::request_password_reset*/
+    ///Builder for [`Client::request_password_reset`]
+    ///
+    ///[`Client::request_password_reset`]: super::Client::request_password_reset
     #[derive(Debug, Clone)]
     pub struct RequestPasswordReset<'a> {
         client: &'a super::Client,
@@ -2533,21 +2928,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PasswordResetRequest>,
-            <V as std::convert::TryInto<types::PasswordResetRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::PasswordResetRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `PasswordResetRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `PasswordResetRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::PasswordResetRequest,
-                ) -> types::builder::PasswordResetRequest,
+                types::builder::PasswordResetRequest,
+            ) -> types::builder::PasswordResetRequest,
         {
             self.body = self.body.map(f);
             self
@@ -2558,14 +2957,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::NoticeEnvelope>, Error<types::ErrorEnvelope>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::PasswordResetRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::PasswordResetRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/password/reset/request", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2586,28 +2990,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                425u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                425u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::reset_password`]
-
-    [`Client::reset_password`]: super::Client::reset_password*/
+    ///Builder for [`Client::reset_password`]
+    ///
+    ///[`Client::reset_password`]: super::Client::reset_password
     #[derive(Debug, Clone)]
     pub struct ResetPassword<'a> {
         client: &'a super::Client,
@@ -2628,12 +3052,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `PasswordReset` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `PasswordReset` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::PasswordReset) -> types::builder::PasswordReset,
+            F: std::ops::FnOnce(
+                types::builder::PasswordReset,
+            ) -> types::builder::PasswordReset,
         {
             self.body = self.body.map(f);
             self
@@ -2644,14 +3072,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::NoticeEnvelope>, Error<types::ErrorEnvelope>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::PasswordReset::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::PasswordReset::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/password/reset", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2672,28 +3105,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                425u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                425u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::complete_registration`]
-
-    [`Client::complete_registration`]: super::Client::complete_registration*/
+    ///Builder for [`Client::complete_registration`]
+    ///
+    ///[`Client::complete_registration`]: super::Client::complete_registration
     #[derive(Debug, Clone)]
     pub struct CompleteRegistration<'a> {
         client: &'a super::Client,
@@ -2709,21 +3162,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RegistrationCompletion>,
-            <V as std::convert::TryInto<types::RegistrationCompletion>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::RegistrationCompletion,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `RegistrationCompletion` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RegistrationCompletion` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::RegistrationCompletion,
-                ) -> types::builder::RegistrationCompletion,
+                types::builder::RegistrationCompletion,
+            ) -> types::builder::RegistrationCompletion,
         {
             self.body = self.body.map(f);
             self
@@ -2734,14 +3191,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserEnvelope>, Error<types::ErrorEnvelope>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::RegistrationCompletion::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::RegistrationCompletion::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/register/complete", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2762,28 +3224,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                425u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                425u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::websentinel_user`]
-
-    [`Client::websentinel_user`]: super::Client::websentinel_user*/
+    ///Builder for [`Client::websentinel_user`]
+    ///
+    ///[`Client::websentinel_user`]: super::Client::websentinel_user
     #[derive(Debug, Clone)]
     pub struct WebsentinelUser<'a> {
         client: &'a super::Client,
@@ -2795,15 +3277,20 @@ pub mod builder {
         ///Sends a `POST` request to `/auth/websentinel/user`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::WebSentinelEnvelope>, Error<types::ErrorEnvelope>>
-        {
+        ) -> Result<
+            ResponseValue<types::WebSentinelEnvelope>,
+            Error<types::ErrorEnvelope>,
+        > {
             let Self { client } = self;
             let url = format!("{}/auth/websentinel/user", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2823,28 +3310,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::ping`]
-
-    [`Client::ping`]: super::Client::ping*/
+    ///Builder for [`Client::ping`]
+    ///
+    ///[`Client::ping`]: super::Client::ping
     #[derive(Debug, Clone)]
     pub struct Ping<'a> {
         client: &'a super::Client,
@@ -2860,10 +3367,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/tests/ping", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2883,12 +3393,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -7,6 +7,7 @@ use std::panic;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 /// The header written above the generated source.
@@ -64,7 +65,7 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-fn tokens(src: &str) -> proc_macro2::TokenStream {
+fn tokens(src: &str) -> TokenStream {
     // The inputs are constants of this file; a parse failure is a bug in this file.
     src.parse().unwrap_or_default()
 }
@@ -93,12 +94,13 @@ pub fn generate(path: &Path) -> Result<String> {
             path.display()
         )
     })?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    let file: syn::File =
+        syn::parse2(one_line_doc_attributes(tokens)).context("progenitor produced invalid Rust")?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
 /// Runs progenitor, turning its panics (it panics on some unsupported shapes) into errors.
-fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
+fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(|| Generator::new(&settings()).generate_tokens(spec));
@@ -116,6 +118,84 @@ fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream>
             ))
         }
     }
+}
+
+/// Splits every multi-line `#[doc = "..."]` into one attribute per line.
+///
+/// prettyplease prints a multi-line doc attribute as a `/** */` block and indents its
+/// continuation lines inside nested modules, which turns progenitor's intra-doc link
+/// definitions into indented code blocks (broken links in `cargo doc`). One attribute per
+/// line prints as `///` lines; rustdoc joins consecutive doc attributes with newlines, so
+/// the documentation text is unchanged.
+fn one_line_doc_attributes(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            TokenTree::Punct(pound) if pound.as_char() == '#' => {
+                let split = match iter.peek() {
+                    Some(TokenTree::Group(attr)) if attr.delimiter() == Delimiter::Bracket => {
+                        doc_lines(attr.stream())
+                    }
+                    _ => None,
+                };
+                match split {
+                    Some(lines) => {
+                        iter.next();
+                        for line in lines {
+                            out.push(TokenTree::Punct(pound.clone()));
+                            let attr = quote_doc(&line, pound.span());
+                            out.push(TokenTree::Group(attr));
+                        }
+                    }
+                    None => out.push(TokenTree::Punct(pound)),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(
+                    group.delimiter(),
+                    one_line_doc_attributes(group.stream()),
+                );
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The lines of a `doc = "..."` attribute body holding more than one line.
+fn doc_lines(attr: TokenStream) -> Option<Vec<String>> {
+    let name_value: syn::MetaNameValue = syn::parse2(attr).ok()?;
+    if !name_value.path.is_ident("doc") {
+        return None;
+    }
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(text),
+        ..
+    }) = name_value.value
+    else {
+        return None;
+    };
+    let text = text.value();
+    text.contains('\n').then(|| {
+        text.trim_end_matches('\n')
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+fn quote_doc(line: &str, span: proc_macro2::Span) -> proc_macro2::Group {
+    let body: TokenStream = [
+        TokenTree::Ident(proc_macro2::Ident::new("doc", span)),
+        TokenTree::Punct(proc_macro2::Punct::new('=', proc_macro2::Spacing::Alone)),
+        TokenTree::Literal(proc_macro2::Literal::string(line)),
+    ]
+    .into_iter()
+    .collect();
+    proc_macro2::Group::new(Delimiter::Bracket, body)
 }
 
 /// A unified diff from `old` to `new`, labelled with `path`.
