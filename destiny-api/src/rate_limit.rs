@@ -1,0 +1,113 @@
+//! [`RateLimit`]: the `X-RateLimit-*` headers of the last response, readable from the client.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName};
+
+const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+/// The server's rate-limit state as reported by the last response that carried it.
+///
+/// Each field is `None` when the response did not carry the header (or carried a value
+/// that is not a whole number).
+///
+/// ```
+/// let limit = destiny_api::RateLimit { limit: Some(60), remaining: Some(59), reset: None };
+/// assert!(!limit.is_exhausted());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `X-RateLimit-Limit`: requests allowed per window.
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: requests left in the current window.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: time until the window resets, as sent by the server.
+    pub reset: Option<Duration>,
+}
+
+impl RateLimit {
+    /// Reads the three headers; `None` when none of them is present.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let limit = header_number(headers, &LIMIT);
+        let remaining = header_number(headers, &REMAINING);
+        let reset = header_number(headers, &RESET).map(Duration::from_secs);
+        (limit.is_some() || remaining.is_some() || reset.is_some()).then_some(Self {
+            limit,
+            remaining,
+            reset,
+        })
+    }
+
+    /// Whether the server said no request is left in this window.
+    pub fn is_exhausted(&self) -> bool {
+        self.remaining == Some(0)
+    }
+}
+
+/// Reads a header holding a whole number of seconds or requests.
+pub(crate) fn header_number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The last [`RateLimit`] seen. A plain mutex: it is held for a copy of three numbers, and
+/// only by responses that carry the headers.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimitTracker {
+    last: Mutex<Option<RateLimit>>,
+}
+
+impl RateLimitTracker {
+    pub(crate) fn observe(&self, headers: &HeaderMap) {
+        if let Some(seen) = RateLimit::from_headers(headers) {
+            *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(seen);
+        }
+    }
+
+    pub(crate) fn last(&self) -> Option<RateLimit> {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn reads_the_three_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert(LIMIT, HeaderValue::from_static("60"));
+        headers.insert(REMAINING, HeaderValue::from_static("59"));
+        headers.insert(RESET, HeaderValue::from_static(" 60 "));
+        let seen = RateLimit::from_headers(&headers).unwrap();
+        assert_eq!(
+            seen,
+            RateLimit {
+                limit: Some(60),
+                remaining: Some(59),
+                reset: Some(Duration::from_secs(60)),
+            }
+        );
+    }
+
+    #[test]
+    fn absent_or_garbled_headers_give_nothing() {
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), None);
+        let mut headers = HeaderMap::new();
+        headers.insert(LIMIT, HeaderValue::from_static("sixty"));
+        assert_eq!(RateLimit::from_headers(&headers), None);
+    }
+
+    #[test]
+    fn the_tracker_keeps_the_last_response_that_had_headers() {
+        let tracker = RateLimitTracker::default();
+        let mut headers = HeaderMap::new();
+        headers.insert(REMAINING, HeaderValue::from_static("3"));
+        tracker.observe(&headers);
+        tracker.observe(&HeaderMap::new());
+        assert_eq!(tracker.last().unwrap().remaining, Some(3));
+    }
+}
