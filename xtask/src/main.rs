@@ -1,4 +1,5 @@
 //! `cargo xtask regen [--check]`: regenerate `destiny-gen` from `spec/destiny.yaml`.
+//! `cargo xtask bench [ARGS]`: run the benchmark (`destiny-bench`) in release mode.
 
 use std::process::ExitCode;
 
@@ -7,7 +8,9 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "usage: cargo xtask regen [--check]
 
   regen          regenerate destiny-gen/src/generated.rs from spec/destiny.yaml
-  regen --check  exit 1 with a diff when the committed code is stale";
+  regen --check  exit 1 with a diff when the committed code is stale
+  bench [ARGS]   run the benchmark in release mode (see BENCHMARKS.md; `bench --quick`
+                 for a smoke run, `bench --help` for its options)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -24,12 +27,28 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
     match args.as_slice() {
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
+        ["bench", rest @ ..] => bench(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
     }
+}
+
+/// `cargo run --release -p destiny-bench -- ARGS`, passing its exit status on.
+fn bench(args: &[&str]) -> Result<ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--release", "--quiet", "-p", "destiny-bench", "--"])
+        .args(args)
+        .status()
+        .context("cannot run cargo")?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn regen(check: bool) -> Result<ExitCode> {
