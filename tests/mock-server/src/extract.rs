@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use serde_json::error::Category;
 
 use crate::error::ApiError;
 
@@ -59,16 +58,21 @@ fn has_json_content_type(request: &Request) -> bool {
             .is_some_and(|(_, suffix)| suffix.eq_ignore_ascii_case("json"))
 }
 
-/// Parses `body` as `T`: syntax errors are 400, schema mismatches 422 with the field.
+/// Parses `body` as `T`: text that is not JSON is 400; JSON that is not an object, or an
+/// object that does not fit the schema, is 422 naming the field.
 pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|err| not_json(&err))?;
+    if !value.is_object() {
+        // serde would otherwise accept a JSON array as a struct, field by field.
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "The body must be a JSON object.",
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.classify() != Category::Data {
-            return not_json(&inner);
-        }
-        let message = inner.to_string();
+        let message = err.into_inner().to_string();
         let field = missing_field(&message)
             .map(str::to_owned)
             .or_else(|| (path != ".").then_some(path))
@@ -76,12 +80,10 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         let text = if message.starts_with("missing field") {
             format!("The {field} field is required.")
         } else {
-            format!("Invalid value: {}", without_position(&message))
+            format!("Invalid value: {message}")
         };
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, text)
-    })?;
-    deserializer.end().map_err(|err| not_json(&err))?;
-    Ok(value)
+    })
 }
 
 fn not_json(err: &serde_json::Error) -> ApiError {
@@ -97,12 +99,6 @@ fn missing_field(message: &str) -> Option<&str> {
         .strip_prefix("missing field `")?
         .split_once('`')
         .map(|(field, _)| field)
-}
-
-fn without_position(message: &str) -> &str {
-    message
-        .rsplit_once(" at line ")
-        .map_or(message, |(text, _)| text)
 }
 
 /// A query string, parsed with axum's `Query`; a bad one is a 400 in the envelope.
@@ -166,6 +162,12 @@ mod tests {
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
         let err = parse_json::<LoginRequest>(br#"{"username": "", "password": "x"}"#).unwrap_err();
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let err = parse_json::<LoginRequest>(br#"["x", "demo"]"#).unwrap_err();
+        assert_eq!(
+            err.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an array is not an object"
+        );
     }
 
     #[test]

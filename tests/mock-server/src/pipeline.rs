@@ -4,7 +4,7 @@
 //! 2. added latency;
 //! 3. the rate limit (429 with `Retry-After` when exhausted);
 //! 4. authentication, as the route requires (401 in the envelope), and token rotation for an
-//!    authenticated caller;
+//!    authenticated caller (except on logout, which ends the session);
 //! 5. a chosen-status fault, else the handler;
 //! 6. on the way out: the rotated token in `Authorization` (unless the handler logged the
 //!    session out), a malformed `Authorization` fault, the `X-RateLimit-*` headers, and the
@@ -103,10 +103,12 @@ pub(crate) async fn pipeline(
             Ok(caller) => {
                 let mut request = request;
                 if let Some(caller) = caller {
-                    rotated = app
-                        .sessions()
-                        .rotate_if_due(&app.signer, caller, app.rotation(), now)
-                        .map(|token| (token, caller.session));
+                    if access != Access::Ending {
+                        rotated = app
+                            .sessions()
+                            .rotate_if_due(&app.signer, caller, app.rotation(), now)
+                            .map(|token| (token, caller.session));
+                    }
                     request.extensions_mut().insert(caller);
                 }
                 let injected = app.faults().take_status();
@@ -147,7 +149,9 @@ fn authenticate(
     match access {
         Access::Public => Ok(None),
         Access::Optional => Ok(bearer.and_then(|token| verify(token).ok())),
-        Access::Required => bearer.ok_or(TokenError::Missing).and_then(verify).map(Some),
+        Access::Required | Access::Ending => {
+            bearer.ok_or(TokenError::Missing).and_then(verify).map(Some)
+        }
     }
 }
 

@@ -47,6 +47,9 @@ pub(crate) enum Access {
     Optional,
     /// A valid token is required; otherwise 401.
     Required,
+    /// A valid token is required, and the request ends the session, so it never rotates
+    /// (logout).
+    Ending,
 }
 
 /// The access rule of the route matched as `matched_path` (with the `/api/v1` prefix).
@@ -55,7 +58,8 @@ pub(crate) fn access(matched_path: &str) -> Access {
         return Access::Public;
     };
     match path {
-        paths::TOKEN | paths::PERMISSION | paths::LOGOUT | paths::WEBSENTINEL => Access::Required,
+        paths::TOKEN | paths::PERMISSION | paths::WEBSENTINEL => Access::Required,
+        paths::LOGOUT => Access::Ending,
         paths::PING => Access::Optional,
         _ => Access::Public,
     }
@@ -113,6 +117,7 @@ mod tests {
         let with_prefix = |p: &str| format!("{API_PREFIX}{p}");
         assert_eq!(access(&with_prefix(paths::PERMISSION)), Access::Required);
         assert_eq!(access(&with_prefix(paths::TOKEN)), Access::Required);
+        assert_eq!(access(&with_prefix(paths::LOGOUT)), Access::Ending);
         assert_eq!(access(&with_prefix(paths::PING)), Access::Optional);
         assert_eq!(access(&with_prefix(paths::LOGIN)), Access::Public);
         assert_eq!(access(&with_prefix(paths::RESET)), Access::Public);
