@@ -103,6 +103,7 @@ mod builder;
 mod client;
 mod env;
 mod error;
+mod error_body;
 mod operations;
 mod persist;
 mod rate_limit;

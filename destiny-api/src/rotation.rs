@@ -20,6 +20,7 @@ use tracing::field::Empty;
 
 use crate::base_url::BaseUrl;
 use crate::error::Error;
+use crate::error_body::with_readable_error_body;
 use crate::persist::Persister;
 use crate::rate_limit::RateLimitTracker;
 use crate::reauth::{Credentials, Reauthenticator};
@@ -173,6 +174,10 @@ impl Rotation {
                 continue;
             }
             break Ok(response);
+        };
+        let outcome = match outcome {
+            Ok(response) => with_readable_error_body(response).await,
+            Err(error) => Err(error),
         };
 
         let span = tracing::Span::current();
