@@ -137,3 +137,31 @@ impl fmt::Debug for Client {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scope;
+
+    fn shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
+    fn sendable<T: Send>(_: T) {}
+
+    #[test]
+    fn the_client_and_its_futures_can_cross_threads() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9/api/v1")
+            .build()
+            .unwrap();
+        shareable(&client);
+        // Built, never polled: only their types are checked.
+        sendable(client.login("demo", "secret"));
+        sendable(client.ping());
+        sendable(client.can("clients", "view", Scope::any()));
+        sendable(client.current_token());
+        sendable(client.logout());
+        sendable(client.request_password_reset("demo@mail.com"));
+        sendable(client.reset_password("token", "password"));
+        sendable(client.websentinel_user());
+        sendable(client.save_token());
+    }
+}

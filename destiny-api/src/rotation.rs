@@ -209,6 +209,7 @@ impl Rotation {
         };
         let adopted = if !self.base_url.origin().matches(response.url()) {
             tracing::warn!(
+                host = response.url().host_str(),
                 "ignored an Authorization header on a response from another origin than the base URL"
             );
             false

@@ -104,11 +104,12 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(pong().insert_header("authorization", "bearer s3cr3t-in-a-bad-header extra"))
-        .mount(&server)
-        .await;
+    mount_get(
+        &server,
+        "/tests/ping",
+        pong().insert_header("authorization", "bearer s3cr3t-in-a-bad-header extra"),
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path(api("/auth/token")))
         .respond_with(
@@ -126,11 +127,7 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(api("/auth/logout")))
-        .respond_with(ResponseTemplate::new(500))
-        .mount(&server)
-        .await;
+    mount_post(&server, "/auth/logout", ResponseTemplate::new(500)).await;
 
     let dir = tempfile::tempdir().unwrap();
     let store = FileTokenStore::new(dir.path().join("token.json"));

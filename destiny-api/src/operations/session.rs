@@ -30,13 +30,23 @@ impl Client {
             .generated()
             .login()
             .body_map(|body| body.username(username).password(password));
-        let user = body_of(call.send()).await?.data;
-        if self.token().is_none() {
+        let response = match call.send().await {
+            Ok(response) => response,
+            Err(error) => return Err(Error::from_generated(error).await),
+        };
+        // The rotation hooks have stored the header's token; make sure there was one.
+        let handed_out = BearerToken::from_response_headers(response.headers());
+        let stored = matches!(
+            (handed_out, self.token()),
+            (Some(Ok(token)), Some(current)) if token == *current
+        );
+        if !stored {
             return Err(Error::InvalidResponse(
-                "the login succeeded but the response carried no usable token in its Authorization header"
+                "the login succeeded but its response carried no usable token in the Authorization header"
                     .to_owned(),
             ));
         }
+        let user = response.into_inner().data;
         Ok(user)
     }
 

@@ -142,3 +142,26 @@ impl TokenStore for BrokenStore {
         Err(StoreError::custom("disk full"))
     }
 }
+
+/// A pong that hands out `token`.
+pub fn rotating_pong(token: &str) -> ResponseTemplate {
+    pong().insert_header("authorization", bearer(token).as_str())
+}
+
+/// Mounts `GET <api path>` answered with `answer`.
+pub async fn mount_get(server: &MockServer, api_path: &str, answer: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(api(api_path)))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+/// Mounts `POST <api path>` answered with `answer`.
+pub async fn mount_post(server: &MockServer, api_path: &str, answer: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(api(api_path)))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}

@@ -168,11 +168,12 @@ async fn a_wrong_password_is_unauthorized_with_the_servers_message() {
 #[tokio::test]
 async fn an_undocumented_status_is_reported_with_its_warnings() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"warnings": ["No route"]})))
-        .mount(&server)
-        .await;
+    mount_get(
+        &server,
+        "/tests/ping",
+        ResponseTemplate::new(404).set_body_json(json!({"warnings": ["No route"]})),
+    )
+    .await;
     let client = client_for(&server);
 
     let err = client.ping().await.unwrap_err();

@@ -67,11 +67,7 @@ async fn a_restarted_client_reuses_the_token_from_the_file_store() {
 async fn every_rotation_reaches_the_store() {
     let server = MockServer::start().await;
     let new = jwt(BASE_IAT + 1);
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(pong().insert_header("authorization", bearer(&new).as_str()))
-        .mount(&server)
-        .await;
+    mount_get(&server, "/tests/ping", rotating_pong(&new)).await;
     let store = SharedStore::default();
     let client = builder_for(&server)
         .token(jwt(BASE_IAT))
@@ -96,11 +92,7 @@ async fn logout_clears_the_token_even_when_the_server_fails() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(pong())
-        .mount(&server)
-        .await;
+    mount_get(&server, "/tests/ping", pong()).await;
     let store = SharedStore::default();
     let client = builder_for(&server)
         .token_store(store.clone())
@@ -133,11 +125,12 @@ async fn logout_clears_the_token_even_when_the_server_fails() {
 #[tokio::test]
 async fn a_confirmed_logout_says_so() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(api("/auth/logout")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"notices": ["Bye"]})))
-        .mount(&server)
-        .await;
+    mount_post(
+        &server,
+        "/auth/logout",
+        ResponseTemplate::new(200).set_body_json(json!({"notices": ["Bye"]})),
+    )
+    .await;
     let client = builder_for(&server).token(jwt(BASE_IAT)).build().unwrap();
 
     let outcome = client.logout().await.unwrap();

@@ -56,11 +56,12 @@ async fn bad_gateway_and_gateway_timeout_are_retried_too() {
 #[tokio::test]
 async fn a_post_is_never_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(api("/auth/websentinel/user")))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
+    mount_post(
+        &server,
+        "/auth/websentinel/user",
+        ResponseTemplate::new(503),
+    )
+    .await;
     let client = client_for(&server);
 
     let err = client.websentinel_user().await.unwrap_err();

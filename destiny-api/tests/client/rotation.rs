@@ -70,11 +70,7 @@ async fn a_token_on_a_200_401_422_or_500_response_is_adopted() {
             )
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .and(path(api("/tests/ping")))
-            .respond_with(pong())
-            .mount(&server)
-            .await;
+        mount_get(&server, "/tests/ping", pong()).await;
         let client = builder_for(&server).token(old.as_str()).build().unwrap();
 
         let result = client.websentinel_user().await;
@@ -237,11 +233,7 @@ async fn ping_answered_with(server: &MockServer, old: &str, values: Vec<HeaderVa
         .up_to_n_times(1)
         .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(pong())
-        .mount(server)
-        .await;
+    mount_get(server, "/tests/ping", pong()).await;
     let client = builder_for(server).token(old).build().unwrap();
     client.ping().await.unwrap();
     client.ping().await.unwrap();
@@ -289,17 +281,14 @@ async fn a_token_from_another_origin_after_a_redirect_is_not_adopted() {
 #[tokio::test]
 async fn a_token_after_a_redirect_within_the_same_origin_is_adopted() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(ResponseTemplate::new(307).insert_header("location", "/api/v1/tests/ping2"))
-        .mount(&server)
-        .await;
+    mount_get(
+        &server,
+        "/tests/ping",
+        ResponseTemplate::new(307).insert_header("location", "/api/v1/tests/ping2"),
+    )
+    .await;
     let new = jwt(BASE_IAT + 1);
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping2")))
-        .respond_with(pong().insert_header("authorization", bearer(&new).as_str()))
-        .mount(&server)
-        .await;
+    mount_get(&server, "/tests/ping2", rotating_pong(&new)).await;
     let client = builder_for(&server).token(jwt(BASE_IAT)).build().unwrap();
 
     client.ping().await.unwrap();
@@ -311,11 +300,7 @@ async fn a_token_after_a_redirect_within_the_same_origin_is_adopted() {
 async fn the_generated_client_rotates_the_token_too() {
     let server = MockServer::start().await;
     let new = jwt(BASE_IAT + 1);
-    Mock::given(method("GET"))
-        .and(path(api("/tests/ping")))
-        .respond_with(pong().insert_header("authorization", bearer(&new).as_str()))
-        .mount(&server)
-        .await;
+    mount_get(&server, "/tests/ping", rotating_pong(&new)).await;
     let old = jwt(BASE_IAT);
     let client = builder_for(&server).token(old.as_str()).build().unwrap();
     let mut changes = client.subscribe_token();
