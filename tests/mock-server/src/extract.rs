@@ -6,11 +6,14 @@
 //! - JSON that does not fit the schema (missing field, wrong type, too short) → 422 with
 //!   `warn_fields` naming the field.
 
+use std::collections::BTreeSet;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -21,7 +24,7 @@ pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + JsonSchema,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -58,16 +61,29 @@ fn has_json_content_type(request: &Request) -> bool {
             .is_some_and(|(_, suffix)| suffix.eq_ignore_ascii_case("json"))
 }
 
-/// Parses `body` as `T`: text that is not JSON is 400; JSON that is not an object, or an
-/// object that does not fit the schema, is 422 naming the field.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// Parses `body` as `T`: text that is not JSON is 400; JSON that is not an object, an object
+/// with a `null` field, or one that does not fit the schema, is 422 naming the field.
+pub(crate) fn parse_json<T: DeserializeOwned + JsonSchema>(body: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|err| not_json(&err))?;
-    if !value.is_object() {
+    let Some(object) = value.as_object() else {
         // serde would otherwise accept a JSON array as a struct, field by field.
         return Err(ApiError::field(
             StatusCode::UNPROCESSABLE_ENTITY,
             "body",
             "The body must be a JSON object.",
+        ));
+    };
+    // No request field of the spec is nullable, but serde reads `null` as an absent optional
+    // field; refuse it as the schema does. (Unknown extra fields may be anything.)
+    let known = schema_properties::<T>();
+    if let Some((field, _)) = object
+        .iter()
+        .find(|(name, value)| value.is_null() && known.contains(name.as_str()))
+    {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field.as_str(),
+            format!("The {field} field must not be null."),
         ));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
@@ -84,6 +100,16 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         };
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, text)
     })
+}
+
+/// The property names of `T`'s JSON schema (the generated types derive `JsonSchema` from the
+/// spec).
+fn schema_properties<T: JsonSchema>() -> BTreeSet<String> {
+    let root = schemars::r#gen::SchemaGenerator::default().into_root_schema_for::<T>();
+    root.schema
+        .object
+        .map(|object| object.properties.into_keys().collect())
+        .unwrap_or_default()
 }
 
 fn not_json(err: &serde_json::Error) -> ApiError {
@@ -141,7 +167,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use destiny_gen::types::LoginRequest;
+    use destiny_gen::types::{LoginRequest, RegistrationCompletion};
 
     use super::*;
 
@@ -162,6 +188,20 @@ mod tests {
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
         let err = parse_json::<LoginRequest>(br#"{"username": "", "password": "x"}"#).unwrap_err();
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let err = parse_json::<RegistrationCompletion>(
+            br#"{"token": "t", "password": "p", "password_confirmation": "p", "last_name": null}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "optional is not nullable"
+        );
+        let extra_null = br#"{"username": "demo", "password": "x", "extra": null}"#;
+        assert!(
+            parse_json::<LoginRequest>(extra_null).is_ok(),
+            "unknown fields may be null"
+        );
         let err = parse_json::<LoginRequest>(br#"["x", "demo"]"#).unwrap_err();
         assert_eq!(
             err.status,
