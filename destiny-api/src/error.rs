@@ -173,9 +173,19 @@ impl Error {
         }
     }
 
-    /// Maps the generated client's error. Async because an undocumented response still has
-    /// a body worth reading for its `warnings`.
-    pub(crate) async fn from_generated(error: destiny_gen::Error<ErrorEnvelope>) -> Self {
+    /// Maps an error of the generated client (from a call through [`crate::Client::generated`])
+    /// to this type. Async because an undocumented response still has a body worth reading
+    /// for its `warnings`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: destiny_api::Client) -> Result<(), destiny_api::Error> {
+    /// let pong = match client.generated().ping().send().await {
+    ///     Ok(pong) => pong.into_inner(),
+    ///     Err(error) => return Err(destiny_api::Error::from_generated(error).await),
+    /// };
+    /// # let _ = pong; Ok(()) }
+    /// ```
+    pub async fn from_generated(error: destiny_gen::Error<ErrorEnvelope>) -> Self {
         use destiny_gen::Error as Gen;
         match error {
             Gen::ErrorResponse(response) => {

@@ -181,15 +181,17 @@ impl Rotation {
         };
 
         let span = tracing::Span::current();
-        if let Ok(response) = &outcome {
-            span.record("status", response.status().as_u16());
+        if !span.is_disabled() {
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+            }
+            span.record(
+                "duration_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            span.record("attempts", attempts);
+            span.record("rotated", rotated);
         }
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        span.record("attempts", attempts);
-        span.record("rotated", rotated);
         outcome
     }
 

@@ -128,6 +128,20 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         .mount(&server)
         .await;
     mount_post(&server, "/auth/logout", ResponseTemplate::new(500)).await;
+    // A 401 that makes the client log in again with the configured password.
+    Mock::given(method("POST"))
+        .and(path(api("/auth/websentinel/user")))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount_post(
+        &server,
+        "/auth/websentinel/user",
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"data": {"authenticated": true, "user_id": 1}})),
+    )
+    .await;
 
     let dir = tempfile::tempdir().unwrap();
     let store = FileTokenStore::new(dir.path().join("token.json"));
@@ -146,7 +160,19 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         .reset_password(RESET_TOKEN, PASSWORD)
         .await
         .unwrap_err();
+    client.websentinel_user().await.unwrap();
     client.save_token().await.unwrap();
+    // A token file holding something that is not a token (here: a token and a word).
+    let corrupt_file = dir.path().join("corrupt.json");
+    std::fs::write(
+        &corrupt_file,
+        json!({"version": 1, "token": format!("{t3} {PASSWORD}")}).to_string(),
+    )
+    .unwrap();
+    let corrupt = builder_for(&server)
+        .token_store(FileTokenStore::new(&corrupt_file))
+        .build()
+        .unwrap_err();
     let transport = Client::builder()
         .base_url("http://127.0.0.1:1/api/v1")
         .token(t0.as_str())
@@ -167,6 +193,7 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         format!("{undocumented:?} {undocumented}"),
         format!("{weak:?} {weak}"),
         format!("{transport:?} {transport}"),
+        format!("{corrupt:?} {corrupt}"),
         format!("{store:?} {:?}", store.load()),
         format!(
             "{:?}",
@@ -205,6 +232,8 @@ async fn no_secret_appears_in_formatted_output_or_logs() {
         "{logged}"
     );
     assert!(logged.contains("destiny.request"), "{logged}");
+    assert!(logged.contains("logging in again"), "{logged}");
+    assert!(matches!(corrupt, Error::TokenStore(_)), "{corrupt:?}");
 
     for (i, text) in printed.iter().enumerate() {
         assert_no_secret(&format!("formatted value #{i}"), text);
