@@ -3,7 +3,8 @@
 //! Only idempotent requests (`GET`, `HEAD`, `OPTIONS`: ping, current token, permission
 //! check) are retried, and only after a transient failure: a connection error or timeout,
 //! `502`/`503`/`504`, or `429`. The wait grows exponentially with jitter; a `Retry-After`
-//! (else `X-RateLimit-Reset`) from the server replaces it. `POST` requests are never
+//! from the server replaces it (for a `429` also `X-RateLimit-Reset`, which the server sends
+//! on every response and which matters only when the rate limit was the failure). `POST` requests are never
 //! retried here (the one replay after a re-login lives in [`crate::reauth`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -61,7 +62,14 @@ impl RetryPolicy {
         if retries_done >= self.max_retries || !is_transient(status) {
             return None;
         }
-        match server_wait(headers, SystemTime::now()) {
+        // `X-RateLimit-Reset` is on every response; it says when the rate-limit window
+        // resets, which is a reason to wait only when the rate limit was the failure.
+        let asked = if status == StatusCode::TOO_MANY_REQUESTS {
+            server_wait(headers, SystemTime::now())
+        } else {
+            retry_after(headers)
+        };
+        match asked {
             Some(wait) if wait > self.max_delay => None,
             Some(wait) => Some(wait),
             None => Some(self.backoff(retries_done)),
@@ -99,11 +107,16 @@ pub(crate) fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
+/// The `Retry-After` header, in seconds (the HTTP-date form is not read).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    header_number(headers, &RETRY_AFTER).map(Duration::from_secs)
+}
+
 /// How long the server asked us to wait: `Retry-After` in seconds, else `X-RateLimit-Reset`
 /// (seconds to wait, or a Unix time when it is that large).
 pub(crate) fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(seconds) = header_number(headers, &RETRY_AFTER) {
-        return Some(Duration::from_secs(seconds));
+    if let Some(wait) = retry_after(headers) {
+        return Some(wait);
     }
     let reset = header_number(headers, &RATE_LIMIT_RESET)?;
     if reset > UNIX_TIME_THRESHOLD {
@@ -136,6 +149,17 @@ mod tests {
             );
         }
         map
+    }
+
+    #[test]
+    fn rate_limit_reset_sets_the_wait_of_a_429_but_not_of_a_503() {
+        let reset = headers(&[("x-ratelimit-reset", "60")]);
+        let too_many = StatusCode::TOO_MANY_REQUESTS;
+        // 60 s is over the 5 s cap: the 429 is not retried, the caller gets RateLimited.
+        assert_eq!(policy().after_status(0, too_many, &reset), None);
+        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+        let wait = policy().after_status(0, unavailable, &reset).unwrap();
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
     }
 
     #[test]
