@@ -36,6 +36,25 @@ impl Machine {
     }
 }
 
+/// How busy the machine is with other work at one moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Busy {
+    /// `rustc` processes running.
+    pub compilers: usize,
+    /// The 1-minute load average.
+    pub load: Option<f64>,
+}
+
+impl Busy {
+    /// Samples the machine now.
+    pub fn now() -> Busy {
+        Busy {
+            compilers: running_compilers(),
+            load: load_average(),
+        }
+    }
+}
+
 /// How many `rustc` processes are running now: other builds competing for the cores.
 pub fn running_compilers() -> usize {
     let Ok(entries) = fs::read_dir("/proc") else {

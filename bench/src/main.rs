@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use destiny_bench::clients::{BenchClient, ClientKind};
 use destiny_bench::figures::workload_figures;
 use destiny_bench::harness::run_workload;
-use destiny_bench::machine::{Machine, load_average, running_compilers};
+use destiny_bench::machine::{Busy, Machine};
 use destiny_bench::memory_probe::{probe, run_probe_child};
 use destiny_bench::pinning::{allowed_cpus, pin_current_thread};
 use destiny_bench::plan::Plan;
@@ -138,8 +138,7 @@ fn run(args: RunArgs) -> Result<()> {
         }
     }
     let machine = Machine::describe();
-    let compilers_at_start = running_compilers();
-    let load_at_start = load_average();
+    let mut busy = vec![Busy::now()];
 
     let regen = if args.skip_regen {
         None
@@ -184,7 +183,9 @@ fn run(args: RunArgs) -> Result<()> {
                 plan.rounds,
                 plan.requests_per_round(workload)
             );
+            busy.push(Busy::now());
             let runs = runtime.block_on(run_workload(&clients, workload, &plan))?;
+            busy.push(Busy::now());
             let mut memory = Vec::new();
             if !args.skip_memory {
                 let (short, long) = plan.memory_checkpoints;
@@ -210,8 +211,7 @@ fn run(args: RunArgs) -> Result<()> {
         plan: if args.quick { "quick" } else { "full" },
         machine,
         pinning,
-        compilers: (compilers_at_start, running_compilers()),
-        load: (load_at_start, load_average()),
+        busy,
         workloads,
         regen,
         elapsed: started.elapsed(),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::clients::ClientKind;
 use crate::figures::{ClientFigures, WorkloadFigures};
-use crate::machine::Machine;
+use crate::machine::{Busy, Machine};
 use crate::regen_timing::RegenTiming;
 use crate::stats::Spread;
 use crate::targets::{control_noise, verdicts};
@@ -19,10 +19,9 @@ pub struct RunReport {
     pub machine: Machine,
     /// Cores of the server and of the client, when pinned.
     pub pinning: Option<(usize, usize)>,
-    /// `rustc` processes seen at the start and at the end.
-    pub compilers: (usize, usize),
-    /// 1-minute load average at the start and at the end.
-    pub load: (Option<f64>, Option<f64>),
+    /// Other builds competing for the cores: `rustc` processes and the 1-minute load
+    /// average, sampled before and after every workload.
+    pub busy: Vec<Busy>,
     /// One entry per workload.
     pub workloads: Vec<WorkloadFigures>,
     /// The generation step, unless skipped.
@@ -100,13 +99,7 @@ fn context_lines(report: &RunReport) -> Vec<String> {
             }
             None => "pinning: none (fewer than 2 cores)".to_owned(),
         },
-        format!(
-            "other builds: {} rustc at start, {} at end; load average {} → {}",
-            report.compilers.0,
-            report.compilers.1,
-            report.load.0.map_or("?".to_owned(), |l| format!("{l:.2}")),
-            report.load.1.map_or("?".to_owned(), |l| format!("{l:.2}")),
-        ),
+        busy_line(&report.busy),
         format!(
             "plan: {}, run took {:.0} s",
             report.plan,
@@ -117,6 +110,18 @@ fn context_lines(report: &RunReport) -> Vec<String> {
         lines.push(regen_line(regen));
     }
     lines
+}
+
+fn busy_line(samples: &[Busy]) -> String {
+    let compilers = samples.iter().map(|b| b.compilers).max().unwrap_or(0);
+    let loads: Vec<f64> = samples.iter().filter_map(|b| b.load).collect();
+    let load = Spread::of(&loads).map_or("?".to_owned(), |l| {
+        format!("{:.2} (min {:.2}, max {:.2})", l.median, l.min, l.max)
+    });
+    format!(
+        "other work: at most {compilers} rustc running over {} samples; 1-min load average {load} (the benchmark itself adds about 2)",
+        samples.len()
+    )
 }
 
 fn regen_line(regen: &RegenTiming) -> String {
@@ -163,7 +168,7 @@ pub fn text(report: &RunReport) -> String {
         if let Some((throughput, cpu)) = control_noise(figures) {
             let _ = writeln!(
                 out,
-                "control noise (half the raw-control/raw range): throughput ±{throughput:.3}, CPU ±{cpu:.3}"
+                "control noise (|1 − median raw-control/raw|, ≥ 0.01): throughput ±{throughput:.3}, CPU ±{cpu:.3}"
             );
         }
         if let Some(growth) = memory_line(figures) {

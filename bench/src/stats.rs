@@ -37,11 +37,6 @@ impl Spread {
             max: sorted[sorted.len() - 1],
         })
     }
-
-    /// Half the width of the range: how far one sample strays from the middle of the rest.
-    pub fn half_range(&self) -> f64 {
-        (self.max - self.min) / 2.0
-    }
 }
 
 /// The `p`-th percentile (0–100) of `sorted` by the nearest-rank method; `None` when empty.
@@ -68,7 +63,7 @@ mod tests {
     fn odd_count_median_is_the_middle_sample() {
         let spread = Spread::of(&[5.0, 1.0, 3.0]).unwrap();
         assert_eq!(spread.median, 3.0);
-        assert_eq!(spread.half_range(), 2.0);
+        assert_eq!((spread.min, spread.max), (1.0, 5.0));
     }
 
     #[test]
