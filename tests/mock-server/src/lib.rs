@@ -52,9 +52,14 @@
 //! - The rate limit is one fixed window shared by all callers; 429 answers are counted
 //!   before authentication, so they never carry a rotated token. Injected statuses are
 //!   answered after authentication, so they do.
+//! - A request field sent as `null` is refused with 422 (no request field of the spec is
+//!   nullable); a JSON body that is not an object is 422 too.
 //! - New passwords (reset, registration) need at least 8 characters and a matching
 //!   confirmation. Reset and registration tokens do not expire; they work once.
 //! - A token is accepted for 7 days after it was issued, whether or not a newer one exists.
+//!   Logout never rotates. Token `iat` values are whole seconds, bumped by one when several
+//!   tokens are issued within the same second, so they can run ahead of the clock under
+//!   heavy rotation.
 //! - Nullable user fields that are null are left out of the JSON rather than sent as `null`
 //!   (that is how the generated types serialize).
 //!
