@@ -28,8 +28,10 @@ use crate::routes::{self, Access};
 use crate::sessions::Caller;
 use crate::tokens::TokenError;
 
-/// What the malformed-`Authorization` fault sends: the scheme, but not a JWT-shaped token.
-pub const MALFORMED_AUTHORIZATION: &str = "bearer not-a-jwt";
+/// What the malformed-`Authorization` fault sends: the scheme followed by a value with
+/// whitespace inside, which no bearer token may contain (a well-formed but opaque token
+/// such as `bearer abc` would be a valid rotation, not a fault).
+pub const MALFORMED_AUTHORIZATION: &str = "bearer eyJ0eXAi OiJKV1Qi";
 
 const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
