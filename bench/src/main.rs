@@ -38,10 +38,10 @@ struct RunArgs {
     /// A smoke run of a few seconds: every step, too few samples to conclude anything.
     #[arg(long)]
     quick: bool,
-    /// Rounds per workload (default: 12, or 3 with --quick).
+    /// Rounds per workload (default: 20, or 3 with --quick).
     #[arg(long)]
     rounds: Option<usize>,
-    /// Chunks per client in each round (default: 6, or 1 with --quick).
+    /// Chunks per client in each round (default: 5, or 1 with --quick).
     #[arg(long)]
     chunks_per_round: Option<usize>,
     /// Only these rotations, comma-separated (none, realistic, storm).

@@ -43,12 +43,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The full run: 12 rounds, about five minutes on a 2-core machine.
+    /// The full run: 20 rounds, about three minutes on a 2-core machine.
     pub fn full() -> Plan {
         Plan {
             concurrencies: vec![1, 64],
-            rounds: 12,
-            chunks_per_round: 6,
+            rounds: 20,
+            chunks_per_round: 5,
             chunk_at_concurrency_1: 200,
             chunk_when_concurrent: 800,
             warmup_chunks: 2,
@@ -115,12 +115,12 @@ mod tests {
     #[test]
     fn every_client_starts_a_chunk_equally_often() {
         let mut starts = [0usize; 4];
-        for round in 0..12 {
-            for chunk in 0..6 {
+        for round in 0..20 {
+            for chunk in 0..5 {
                 starts[turn_order(4, round, chunk)[0]] += 1;
             }
         }
-        assert_eq!(starts, [18; 4]);
+        assert_eq!(starts, [25; 4]);
     }
 
     #[test]
