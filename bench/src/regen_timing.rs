@@ -47,6 +47,13 @@ pub fn time_regen(runs: usize) -> Result<RegenTiming> {
         "cargo xtask regen",
     )?;
     let cargo_xtask_regen = started.elapsed();
+    if !said.contains(&*root.to_string_lossy()) {
+        // A target directory shared with another checkout may hold that checkout's xtask
+        // (cargo does not copy a fresh binary out again): the timing stands, the path not.
+        said.push_str(
+            " (this xtask binary was built from another checkout sharing the target directory)",
+        );
+    }
     let xtask_regen = Spread::of(&seconds).context("no regen run was timed")?;
     Ok(RegenTiming {
         xtask_regen,
