@@ -80,7 +80,8 @@
 //!
 //! - `GET` operations (ping, current token, permission check) are retried on connection
 //!   errors, timeouts, 502, 503, 504 and 429 with exponential backoff and jitter, honouring
-//!   `Retry-After` (else `X-RateLimit-Reset`); see [`ClientBuilder::max_retries`]. `POST`
+//!   `Retry-After` (and, for a 429, else `X-RateLimit-Reset`); see
+//!   [`ClientBuilder::max_retries`]. `POST`
 //!   operations are never retried.
 //! - With [`ClientBuilder::credentials`], a 401 makes the client log in again and replay
 //!   the request once; any number of concurrent 401s share one login. Without credentials
