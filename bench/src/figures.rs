@@ -30,14 +30,17 @@ pub struct ClientFigures {
     pub memory: Option<ProbeReport>,
 }
 
-/// `sdk` against `naive`, round by round.
+/// `sdk` against another client (`naive`, `generated`), round by round.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SdkVsNaive {
-    /// sdk throughput / naive throughput (≥ 1: sdk is at least as fast).
+pub struct SdkVersus {
+    /// sdk throughput / the other's throughput (≥ 1: sdk is at least as fast).
     pub throughput: Spread,
-    /// sdk CPU per request / naive CPU per request (≤ 1: sdk costs no more).
+    /// sdk CPU per request / the other's CPU per request (≤ 1: sdk costs no more).
     pub cpu: Spread,
 }
+
+/// `sdk` against `naive`: the peer to beat.
+pub type SdkVsNaive = SdkVersus;
 
 /// Everything the report says about one workload.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +55,9 @@ pub struct WorkloadFigures {
     pub clients: Vec<ClientFigures>,
     /// Present when both `sdk` and `naive` ran.
     pub sdk_vs_naive: Option<SdkVsNaive>,
+    /// Present when both `sdk` and `generated` ran: what destiny-api adds to the generated
+    /// code it wraps.
+    pub sdk_vs_generated: Option<SdkVersus>,
 }
 
 impl WorkloadFigures {
@@ -90,19 +96,24 @@ pub fn workload_figures(
             memory,
         });
     }
-    let sdk_vs_naive = match (find(ClientKind::Sdk), find(ClientKind::Naive)) {
-        (Some(sdk), Some(naive)) => Some(SdkVsNaive {
-            throughput: ratio(sdk, naive, RoundSample::throughput)?,
-            cpu: ratio(sdk, naive, RoundSample::cpu_micros_per_request)?,
-        }),
-        _ => None,
+    let versus = |other| -> Result<Option<SdkVersus>> {
+        match (find(ClientKind::Sdk), find(other)) {
+            (Some(sdk), Some(other)) => Ok(Some(SdkVersus {
+                throughput: ratio(sdk, other, RoundSample::throughput)?,
+                cpu: ratio(sdk, other, RoundSample::cpu_micros_per_request)?,
+            })),
+            _ => Ok(None),
+        }
     };
+    let sdk_vs_naive = versus(ClientKind::Naive)?;
+    let sdk_vs_generated = versus(ClientKind::Generated)?;
     Ok(WorkloadFigures {
         workload,
         rounds: raw.rounds.len(),
         requests_per_round: raw.rounds.first().map_or(0, |round| round.requests),
         clients,
         sdk_vs_naive,
+        sdk_vs_generated,
     })
 }
 
@@ -154,6 +165,7 @@ mod tests {
         let runs = [
             run(ClientKind::Raw, &[100, 200, 100], &[50, 100, 50]),
             run(ClientKind::Naive, &[110, 220, 100], &[55, 100, 60]),
+            run(ClientKind::Generated, &[100, 100, 100], &[40, 50, 50]),
             run(ClientKind::Sdk, &[100, 200, 100], &[50, 100, 50]),
         ];
         let figures = workload_figures(workload, &runs, Vec::new()).unwrap();
@@ -164,6 +176,11 @@ mod tests {
         assert!((naive.cpu_ratio.min - 1.0).abs() < 1e-9);
         let versus = figures.sdk_vs_naive.unwrap();
         assert!((versus.throughput.max - 1.1).abs() < 1e-9);
+        let generated = figures.sdk_vs_generated.unwrap();
+        // CPU sdk/generated per round: 50/40, 100/50, 50/50.
+        assert!((generated.cpu.median - 1.25).abs() < 1e-9);
+        assert!((generated.cpu.max - 2.0).abs() < 1e-9);
+        assert!((generated.cpu.min - 1.0).abs() < 1e-9);
         assert!((figures.client(ClientKind::Raw).unwrap().p50_micros - 50.0).abs() < 1e-9);
         assert!((figures.client(ClientKind::Raw).unwrap().p99_micros - 99.0).abs() < 1e-9);
     }

@@ -1,7 +1,7 @@
 //! What `destiny-api` costs per request, against raw reqwest and a naive token wrapper.
 //!
 //! The `destiny-bench` binary runs a minimal hyper server as a child process pinned to one
-//! core, and four clients ([`clients`]) in one tokio worker pinned to the other; the clients
+//! core, and five clients ([`clients`]) in one tokio worker pinned to the other; the clients
 //! take turns in short chunks over many rounds ([`plan`], [`harness`]), and the report
 //! ([`report`]) gives medians and ranges over rounds of each client's throughput and CPU per
 //! request, as ratios to `raw`, with `raw-control` (the same code again) showing the noise.

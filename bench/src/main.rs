@@ -51,7 +51,7 @@ struct RunArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "raw,raw-control,naive,sdk"
+        default_value = "raw,raw-control,naive,generated,sdk"
     )]
     clients: Vec<String>,
     /// Skip the memory probes.
@@ -113,8 +113,9 @@ fn main() -> ExitCode {
 }
 
 fn client_kind(name: &str) -> Result<ClientKind> {
-    ClientKind::from_name(name)
-        .with_context(|| format!("unknown client {name:?}: use raw, raw-control, naive or sdk"))
+    ClientKind::from_name(name).with_context(|| {
+        format!("unknown client {name:?}: use raw, raw-control, naive, generated or sdk")
+    })
 }
 
 fn run(args: RunArgs) -> Result<()> {

@@ -165,6 +165,14 @@ pub fn text(report: &RunReport) -> String {
                 ratio(&versus.cpu, false)
             );
         }
+        if let Some(versus) = figures.sdk_vs_generated {
+            let _ = writeln!(
+                out,
+                "sdk/generated (what destiny-api adds to the generated code): throughput {}, CPU {}",
+                ratio(&versus.throughput, false),
+                ratio(&versus.cpu, false)
+            );
+        }
         if let Some((throughput, cpu)) = control_noise(figures) {
             let _ = writeln!(
                 out,
@@ -221,11 +229,15 @@ pub fn markdown(report: &RunReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\n| workload | sdk/naive throughput | sdk/naive CPU | control noise (throughput, CPU) | sdk RSS growth | targets |"
+        "\n| workload | sdk/naive throughput | sdk/naive CPU | sdk/generated throughput | sdk/generated CPU | control noise (throughput, CPU) | sdk RSS growth | targets |"
     );
-    let _ = writeln!(out, "|---|--:|--:|--:|--:|---|");
+    let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|---|");
     for figures in &report.workloads {
         let (versus_throughput, versus_cpu) = figures.sdk_vs_naive.map_or_else(
+            || ("–".to_owned(), "–".to_owned()),
+            |versus| (ratio(&versus.throughput, false), ratio(&versus.cpu, false)),
+        );
+        let (generated_throughput, generated_cpu) = figures.sdk_vs_generated.map_or_else(
             || ("–".to_owned(), "–".to_owned()),
             |versus| (ratio(&versus.throughput, false), ratio(&versus.cpu, false)),
         );
@@ -258,10 +270,12 @@ pub fn markdown(report: &RunReport) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             figures.workload.name(),
             versus_throughput,
             versus_cpu,
+            generated_throughput,
+            generated_cpu,
             noise,
             growth,
             targets.join("<br>")

@@ -153,6 +153,7 @@ mod tests {
                 throughput: spread(versus.0),
                 cpu: spread(versus.1),
             }),
+            sdk_vs_generated: None,
         }
     }
 

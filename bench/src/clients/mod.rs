@@ -1,4 +1,4 @@
-//! The four clients that make the same ping calls against the benchmark server.
+//! The five clients that make the same ping calls against the benchmark server.
 //!
 //! - [`ClientKind::Raw`]: reqwest with a fixed `Authorization` header, the body parsed with
 //!   serde: the floor, what the HTTP stack itself costs.
@@ -6,8 +6,11 @@
 //!   how far two identical clients drift apart: the noise floor of the method.
 //! - [`ClientKind::Naive`]: what a user writes by hand: a `Mutex<String>` token, the header
 //!   formatted from it on every request, any new token from a response stored.
+//! - [`ClientKind::Generated`]: the generated client of `destiny-gen` alone (no hooks, a fixed
+//!   header): what the generated code costs, the floor of anything built on it.
 //! - [`ClientKind::Sdk`]: `destiny-api`'s client calling ping.
 
+mod generated;
 mod naive;
 mod raw;
 mod sdk;
@@ -16,11 +19,12 @@ use std::fmt;
 
 use anyhow::{Result, ensure};
 
+pub use generated::GeneratedClient;
 pub use naive::NaiveClient;
 pub use raw::RawClient;
 pub use sdk::SdkClient;
 
-/// Which of the four clients.
+/// Which of the five clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientKind {
     /// reqwest, fixed header.
@@ -29,16 +33,19 @@ pub enum ClientKind {
     RawControl,
     /// reqwest and a `Mutex<String>` token.
     Naive,
+    /// `destiny-gen`'s generated client, no hooks, fixed header.
+    Generated,
     /// `destiny-api`.
     Sdk,
 }
 
 impl ClientKind {
     /// Every client, in report order.
-    pub const ALL: [ClientKind; 4] = [
+    pub const ALL: [ClientKind; 5] = [
         ClientKind::Raw,
         ClientKind::RawControl,
         ClientKind::Naive,
+        ClientKind::Generated,
         ClientKind::Sdk,
     ];
 
@@ -48,6 +55,7 @@ impl ClientKind {
             ClientKind::Raw => "raw",
             ClientKind::RawControl => "raw-control",
             ClientKind::Naive => "naive",
+            ClientKind::Generated => "generated",
             ClientKind::Sdk => "sdk",
         }
     }
@@ -98,6 +106,8 @@ pub enum BenchClient {
     Raw(RawClient),
     /// [`ClientKind::Naive`].
     Naive(NaiveClient),
+    /// [`ClientKind::Generated`].
+    Generated(GeneratedClient),
     /// [`ClientKind::Sdk`].
     Sdk(SdkClient),
 }
@@ -111,6 +121,7 @@ impl BenchClient {
                 BenchClient::Raw(RawClient::new(origin, token)?)
             }
             ClientKind::Naive => BenchClient::Naive(NaiveClient::new(origin, token)?),
+            ClientKind::Generated => BenchClient::Generated(GeneratedClient::new(origin, token)?),
             ClientKind::Sdk => BenchClient::Sdk(SdkClient::new(origin, token)?),
         })
     }
@@ -120,6 +131,7 @@ impl BenchClient {
         let message = match self {
             BenchClient::Raw(client) => client.ping().await?,
             BenchClient::Naive(client) => client.ping().await?,
+            BenchClient::Generated(client) => client.ping().await?,
             BenchClient::Sdk(client) => client.ping().await?,
         };
         ensure!(
