@@ -21,7 +21,6 @@ use crate::token::{BearerToken, TokenCell, TokenRejected};
 
 /// The production base URL, used when none is given.
 pub const DEFAULT_BASE_URL: &str = "https://www.acmdestiny.net/api/v1";
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const USER_AGENT: &str = concat!("destiny-api-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -48,7 +47,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     store: Option<Arc<dyn TokenStore>>,
     accept_insecure_http: bool,
-    timeout: Duration,
+    timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
 }
@@ -61,7 +60,7 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// The defaults: production base URL, no token, no credentials, in-memory store,
-    /// 30 s timeout, 10 s connect timeout, 3 retries from 200 ms.
+    /// no total time limit (a 10 s connect timeout), 3 retries from 200 ms.
     pub fn new() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -69,7 +68,7 @@ impl ClientBuilder {
             credentials: None,
             store: None,
             accept_insecure_http: false,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
         }
@@ -124,10 +123,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit for a whole request (connect, send, receive). Default 30 s.
+    /// Time limit for a whole request (connect, send, receive the body). Set one for a
+    /// deadline.
+    ///
+    /// By default there is none, as in reqwest and the AWS SDK: only the
+    /// [connect timeout](Self::connect_timeout) (10 s) applies, and a request waits for as long
+    /// as the server keeps the connection open. A total limit arms a timer for every request,
+    /// which is why it is not on by default. A request that runs out of time fails with
+    /// [`Error::Transport`] (and a `GET` is retried like any transport error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = destiny_api::Client::builder()
+    ///     .base_url("https://www.acmdestiny.net/api/v1")
+    ///     .timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), destiny_api::Error>(())
+    /// ```
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -184,12 +201,15 @@ impl ClientBuilder {
         }
         let persister = Persister::new(store, cell.subscribe(), stored);
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .tls_backend_rustls()
             .https_only(base_url.is_https())
-            .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(USER_AGENT)
+            .user_agent(USER_AGENT);
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("the HTTP client could not be built: {e}")))?;
 
@@ -242,5 +262,21 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn there_is_no_total_timeout_unless_one_is_set() {
+        assert_eq!(ClientBuilder::new().timeout, None);
+        assert_eq!(
+            ClientBuilder::new().connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT
+        );
+        let limited = ClientBuilder::new().timeout(Duration::from_secs(5));
+        assert_eq!(limited.timeout, Some(Duration::from_secs(5)));
     }
 }
