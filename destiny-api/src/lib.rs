@@ -57,7 +57,14 @@
 //! - **Newest wins.** Responses to concurrent requests arrive in any order. When both
 //!   tokens are JWTs, the one with the later `iat` (then `exp`) wins, and an older token
 //!   arriving late never replaces a newer one; when they cannot be compared, the later
-//!   arrival wins. The decision and the swap are one atomic compare-and-swap. A successful
+//!   arrival wins. The decision and the swap are one atomic compare-and-swap.
+//! - **No decoding when nothing changed.** When the request was sent with the token that is
+//!   still current, the response's token is adopted without decoding either JWT: it is a
+//!   rotation of the current token. This relies on the server being causal (a response to a
+//!   request carrying token `T` never carries a token issued before `T`), which holds for a
+//!   server that issues the rotated token while handling the request. Tokens are decoded
+//!   only when another token was adopted while the request was in flight, and then at most
+//!   once each. A successful
 //!   login replaces the token outright and starts a new session: responses to requests sent
 //!   before it (or before a logout) can no longer change the token.
 //! - **Bad input is ignored.** Another scheme, an empty token, whitespace, control or

@@ -2,9 +2,14 @@
 //! distinct JWT-shaped token, offered in random order from many threads. Whatever the
 //! interleaving, the cell must end with the token of the highest `iat`, never step back on
 //! the way, and its watch channel must end on the same token.
+//!
+//! Every storm here models a causal server (a response to a request carrying token `T`
+//! never carries a token issued before `T`), the assumption behind the cell's fast path: in
+//! the first storms all requests carry the initial token and every response's token is newer;
+//! in the causal storm each `iat` is issued when the request is received.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -138,6 +143,79 @@ async fn out_of_order_storm_always_ends_with_the_highest_iat() {
         let adopted = storm(run).await;
         // At least the newest token was adopted; an older one can be adopted only before
         // something newer arrived, so adoptions never exceed the offers.
+        assert!(
+            (1..=TASKS).contains(&adopted),
+            "run {run}: {adopted} adoptions"
+        );
+    }
+}
+
+/// One causal storm: each task reads the current token (sends its request), then the
+/// "server" issues the next `iat` when it receives the request, and the response arrives
+/// after a random delay. Responses to requests sent with the token still current take the
+/// cell's fast path (adopted without decoding); the others are compared. Returns the number
+/// of adoptions.
+async fn causal_storm(run: usize) -> usize {
+    let cell = Arc::new(TokenCell::new(Some(jwt(BASE_IAT, usize::MAX))));
+    let next_iat = Arc::new(AtomicI64::new(BASE_IAT + 1));
+    let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|jti| {
+            let (cell, next_iat, barrier) = (
+                Arc::clone(&cell),
+                Arc::clone(&next_iat),
+                Arc::clone(&barrier),
+            );
+            tokio::spawn(async move {
+                let (before, after) = {
+                    let mut rng = rand::rng();
+                    (rng.random_range(0..4u32), rng.random_range(0..1_500u64))
+                };
+                barrier.wait().await;
+                for _ in 0..before {
+                    tokio::task::yield_now().await;
+                }
+                let sent = cell.current();
+                // The server receives the request and rotates: a token newer than any so far.
+                let iat = next_iat.fetch_add(1, Ordering::AcqRel);
+                let candidate = jwt(iat, jti);
+                if after >= 500 {
+                    tokio::time::sleep(Duration::from_micros(after)).await;
+                } else {
+                    tokio::task::yield_now().await;
+                }
+                let adoption = cell.offer(sent.as_ref(), candidate);
+                let now = iat_of(&cell.current().unwrap());
+                assert!(
+                    now >= iat,
+                    "run {run}: {iat} was offered but {now} is stored"
+                );
+                adoption
+            })
+        })
+        .collect();
+    let mut adopted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Adoption::Adopted => adopted += 1,
+            Adoption::Stale => {}
+            Adoption::Unchanged => panic!("run {run}: every token of the storm is distinct"),
+        }
+    }
+    let highest = next_iat.load(Ordering::Acquire) - 1;
+    assert_eq!(highest, BASE_IAT + TASKS as i64);
+    assert_eq!(
+        iat_of(&cell.current().unwrap()),
+        highest,
+        "run {run}: the newest token was lost"
+    );
+    adopted
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn causal_storm_with_rotations_of_the_current_token_ends_with_the_highest_iat() {
+    for run in 0..RUNS {
+        let adopted = causal_storm(run).await;
         assert!(
             (1..=TASKS).contains(&adopted),
             "run {run}: {adopted} adoptions"

@@ -63,10 +63,17 @@ fn next_generation() -> u64 {
 ///    a logout, while it was in flight): [`Adoption::Stale`], so a late response can neither
 ///    bring back a logged-out session nor switch back to a previous login;
 /// 3. the cell is empty: [`Adoption::Adopted`];
-/// 4. both tokens are JWTs with an `iat`: adopted only if the new one is strictly newer (later
+/// 4. the request was sent with the very token the cell still holds (`sent` is the same
+///    [`Arc`] as [`TokenCell::current`] returns now): [`Adoption::Adopted`] without decoding
+///    either token. Nothing changed while the request was in flight, so the response's token
+///    is a rotation of the current one. This assumes a *causal* server: a response to a
+///    request carrying token `T` never carries a token issued before `T` (the Destiny API
+///    issues the rotated token when it handles the request, so it holds);
+/// 5. both tokens are JWTs with an `iat`: adopted only if the new one is strictly newer (later
 ///    `iat`, or the same `iat` and a later `exp`), else [`Adoption::Stale`]; an older token
-///    arriving late never replaces a newer one;
-/// 5. otherwise (either token cannot be ordered): the later arrival wins.
+///    arriving late never replaces a newer one. The claims are decoded on first use and kept
+///    with the token, so each token is decoded at most once;
+/// 6. otherwise (either token cannot be ordered): the later arrival wins.
 ///
 /// The decision and the swap form one compare-and-swap loop: if another change lands in
 /// between, the decision is made again against it.
@@ -299,9 +306,14 @@ fn judge(slot: &Slot, sent: Option<&Arc<BearerToken>>, candidate: &BearerToken) 
             "the request was sent before the token was replaced or cleared",
         );
     }
-    let Some(current) = slot.token.as_deref() else {
+    let Some(current) = slot.token.as_ref() else {
         return Verdict::Adopt("no token was stored");
     };
+    if sent.is_some_and(|sent| Arc::ptr_eq(sent, current)) {
+        // Nothing changed while the request was in flight: the answer's token is a rotation
+        // of the current one, newer by causality. No decoding.
+        return Verdict::Adopt("a rotation of the token the request was sent with");
+    }
     let order = candidate
         .claims()
         .zip(current.claims())
@@ -377,6 +389,22 @@ mod tests {
         assert_eq!(cell.offer(sent.as_ref(), jwt(200, 900)), Adoption::Stale);
         assert_eq!(cell.offer(sent.as_ref(), jwt(299, 9999)), Adoption::Stale);
         assert_eq!(cell.current().as_deref(), Some(&newest));
+    }
+
+    #[test]
+    fn rotation_of_the_token_still_current_is_adopted_without_comparing() {
+        // The request was sent with the token the cell still holds: the server's answer is a
+        // rotation of it (a causal server issues it later), so it is adopted as is, even if
+        // its claims would say otherwise. This is the fast path of every quiet rotation.
+        let cell = TokenCell::new(Some(jwt(500, 900)));
+        let sent = cell.current();
+        assert_eq!(cell.offer(sent.as_ref(), jwt(400, 900)), Adoption::Adopted);
+        assert_eq!(cell.current().unwrap().claims().unwrap().iat, Some(400));
+        // A token that is no longer current is compared again.
+        assert_eq!(cell.offer(sent.as_ref(), jwt(300, 900)), Adoption::Stale);
+        // An equal value (not the same Arc) sent by a foreign caller does not take the fast path.
+        let lookalike = Arc::new(jwt(400, 900));
+        assert_eq!(cell.offer(Some(&lookalike), jwt(399, 900)), Adoption::Stale);
     }
 
     #[test]
