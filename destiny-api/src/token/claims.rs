@@ -1,11 +1,12 @@
 //! [`Claims`]: what a JWT-shaped token says about itself, read without verifying it.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use serde_json::{Map, Value};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// base64url, with or without `=` padding.
 const BASE64URL: GeneralPurpose = GeneralPurpose::new(
@@ -52,21 +53,25 @@ impl Claims {
     /// JWT (not three segments, payload not base64url, payload not a JSON object).
     ///
     /// Never panics, whatever the input. A claim of an unexpected JSON type is left out (`None`)
-    /// rather than failing the whole decoding.
+    /// rather than failing the whole decoding; claims other than these four are skipped
+    /// without being stored.
     pub fn from_jwt(token: &str) -> Option<Claims> {
         let mut segments = token.split('.');
         let (header, payload, _signature) = (segments.next()?, segments.next()?, segments.next()?);
         if segments.next().is_some() || header.is_empty() || payload.is_empty() {
             return None;
         }
-        let json = BASE64URL.decode(payload).ok()?;
-        let object: Map<String, Value> = serde_json::from_slice(&json).ok()?;
-        Some(Claims {
-            iat: object.get("iat").and_then(numeric_date),
-            exp: object.get("exp").and_then(numeric_date),
-            sub: object.get("sub").and_then(string_or_number),
-            jti: object.get("jti").and_then(string_or_number),
-        })
+        // Payloads of the size servers send decode on the stack; larger ones on the heap.
+        let mut stack = [0u8; STACK_PAYLOAD];
+        let heap;
+        let json: &[u8] = if base64::decoded_len_estimate(payload.len()) <= STACK_PAYLOAD {
+            let len = BASE64URL.decode_slice(payload, &mut stack).ok()?;
+            &stack[..len]
+        } else {
+            heap = BASE64URL.decode(payload).ok()?;
+            &heap
+        };
+        serde_json::from_slice::<Payload>(json).ok().map(|p| p.0)
     }
 
     /// Orders two tokens by when they were issued: by `iat`, then, when the `iat`s are equal
@@ -92,22 +97,150 @@ impl Claims {
     }
 }
 
-/// A JWT NumericDate: an integer or a fractional number of seconds.
-fn numeric_date(value: &Value) -> Option<i64> {
-    let number = value.as_number()?;
-    if let Some(seconds) = number.as_i64() {
-        return Some(seconds);
+/// Payloads up to this many bytes are decoded into a buffer on the stack.
+const STACK_PAYLOAD: usize = 1024;
+
+/// The payload of a JWT: a JSON object, of which only the four claims are kept.
+struct Payload(Claims);
+
+impl<'de> Deserialize<'de> for Payload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PayloadVisitor)
     }
-    let seconds = number.as_f64()?;
-    // `as` saturates at the i64 bounds; NaN cannot come out of JSON.
-    seconds.is_finite().then(|| seconds.floor() as i64)
 }
 
-fn string_or_number(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
+struct PayloadVisitor;
+
+impl<'de> Visitor<'de> for PayloadVisitor {
+    type Value = Payload;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of JWT claims")
+    }
+
+    /// Reads the object; a claim that appears twice keeps its last value.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Payload, A::Error> {
+        let mut claims = Claims::default();
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Iat => claims.iat = map.next_value::<Claim>()?.numeric_date(),
+                Key::Exp => claims.exp = map.next_value::<Claim>()?.numeric_date(),
+                Key::Sub => claims.sub = map.next_value::<Claim>()?.string_or_number(),
+                Key::Jti => claims.jti = map.next_value::<Claim>()?.string_or_number(),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Payload(claims))
+    }
+}
+
+/// A claim name: one of the four kept, or another.
+enum Key {
+    Iat,
+    Exp,
+    Sub,
+    Jti,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+                Ok(match name {
+                    "iat" => Key::Iat,
+                    "exp" => Key::Exp,
+                    "sub" => Key::Sub,
+                    "jti" => Key::Jti,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// The value of a kept claim, whatever its JSON type.
+enum Claim {
+    Integer(i64),
+    /// An unsigned integer above `i64::MAX`.
+    Huge(u64),
+    Fraction(f64),
+    Text(String),
+    /// `null`, a boolean, an array or an object: not a usable claim.
+    Unusable,
+}
+
+impl Claim {
+    /// A JWT NumericDate: an integer or a fractional number of seconds.
+    fn numeric_date(self) -> Option<i64> {
+        match self {
+            Claim::Integer(seconds) => Some(seconds),
+            Claim::Huge(_) => Some(i64::MAX),
+            // `as` saturates at the i64 bounds; NaN and infinities cannot come out of JSON.
+            Claim::Fraction(seconds) => seconds.is_finite().then(|| seconds.floor() as i64),
+            Claim::Text(_) | Claim::Unusable => None,
+        }
+    }
+
+    /// A string, or a number as its decimal text (as JSON writes it).
+    fn string_or_number(self) -> Option<String> {
+        match self {
+            Claim::Text(text) => Some(text),
+            Claim::Integer(number) => Some(number.to_string()),
+            Claim::Huge(number) => Some(number.to_string()),
+            Claim::Fraction(number) => serde_json::Number::from_f64(number).map(|n| n.to_string()),
+            Claim::Unusable => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Claim {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ClaimVisitor)
+    }
+}
+
+struct ClaimVisitor;
+
+impl<'de> Visitor<'de> for ClaimVisitor {
+    type Value = Claim;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Claim, E> {
+        Ok(Claim::Integer(value))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Claim, E> {
+        Ok(i64::try_from(value).map_or(Claim::Huge(value), Claim::Integer))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Claim, E> {
+        Ok(Claim::Fraction(value))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Claim, E> {
+        Ok(Claim::Text(value.to_owned()))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Claim, E> {
+        Ok(Claim::Unusable)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Claim, E> {
+        Ok(Claim::Unusable)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Claim, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Claim::Unusable)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claim, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Claim::Unusable)
     }
 }
 
@@ -192,6 +325,24 @@ mod tests {
         for token in garbage {
             assert_eq!(Claims::from_jwt(&token), None, "token {token:?}");
         }
+    }
+
+    #[test]
+    fn other_claims_of_any_shape_are_skipped_and_a_repeated_claim_keeps_its_last_value() {
+        let claims = Claims::from_jwt(&jwt(
+            r#"{"iss":"https://x","prv":{"a":[1,{"b":null}]},"iat":1,"nbf":2.5,"iat":3,"sub":"d\u00e9mo"}"#,
+        ))
+        .unwrap();
+        assert_eq!(claims.iat, Some(3));
+        assert_eq!(claims.sub.as_deref(), Some("d\u{e9}mo"));
+    }
+
+    #[test]
+    fn payloads_larger_than_the_stack_buffer_decode_too() {
+        let padding = "x".repeat(4 * STACK_PAYLOAD);
+        let claims = Claims::from_jwt(&jwt(&format!(r#"{{"pad":"{padding}","iat":77}}"#))).unwrap();
+        assert_eq!(claims.iat, Some(77));
+        assert_eq!(Claims::from_jwt(&format!("e30.{padding}!.x")), None);
     }
 
     #[test]
