@@ -89,7 +89,17 @@ impl BearerToken {
     /// # Ok::<(), TokenRejected>(())
     /// ```
     pub fn from_header_value(value: &HeaderValue) -> Result<BearerToken, TokenRejected> {
-        token_in_header(value).and_then(Self::build)
+        let raw = token_in_header(value)?;
+        if value.len() == SCHEME.len() + 1 + raw.len()
+            && value.as_bytes().starts_with(SCHEME.as_bytes())
+        {
+            // Already the exact value to send (`bearer <token>`, checked above): share its
+            // bytes instead of building and checking the same value again.
+            let mut header = value.clone();
+            header.set_sensitive(true);
+            return Ok(Self::with_header(raw, header));
+        }
+        Self::build(raw)
     }
 
     /// Reads the bearer token of a response's headers; see
@@ -111,13 +121,18 @@ impl BearerToken {
         let mut header =
             HeaderValue::try_from(value).map_err(|_| TokenRejected::InvalidCharacter)?;
         header.set_sensitive(true);
-        Ok(BearerToken {
+        Ok(Self::with_header(raw, header))
+    }
+
+    /// The token `raw` with its ready header value `bearer <raw>`, marked sensitive.
+    fn with_header(raw: &str, header: HeaderValue) -> BearerToken {
+        BearerToken {
             secret: SecretString::from(raw),
             header,
             claims: OnceLock::new(),
             fingerprint: OnceLock::new(),
             generation: AtomicU64::new(NOT_STORED),
-        })
+        }
     }
 
     /// The ready `Authorization` value, `bearer <token>`, marked sensitive.
@@ -246,6 +261,22 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(token.claims().unwrap().iat, Some(42));
         assert_eq!(BearerToken::new("opaque").unwrap().claims(), None);
+    }
+
+    #[test]
+    fn a_received_value_already_in_sending_form_is_shared_and_marked_sensitive() {
+        let received = HeaderValue::from_static("bearer abc.def.ghi");
+        assert!(!received.is_sensitive());
+        let token = BearerToken::from_header_value(&received).unwrap();
+        assert_eq!(token.header_value(), &received);
+        assert!(token.header_value().is_sensitive());
+        assert_eq!(token.expose(), "abc.def.ghi");
+        // Other spellings are rebuilt in the sending form.
+        for other in ["Bearer abc.def.ghi", "bearer  abc.def.ghi"] {
+            let token = BearerToken::from_header_value(&HeaderValue::from_static(other)).unwrap();
+            assert_eq!(token.header_value(), "bearer abc.def.ghi");
+            assert!(token.header_value().is_sensitive());
+        }
     }
 
     #[test]
