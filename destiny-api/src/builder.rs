@@ -107,8 +107,8 @@ impl ClientBuilder {
     }
 
     /// Where the token is kept between runs; [`MemoryTokenStore`] by default. The store is
-    /// read by [`build`](Self::build) (a failure fails the build) and written in the
-    /// background after every rotation.
+    /// read by [`build`](Self::build) (a failure fails the build) and written after every
+    /// rotation, in the background unless it [is in memory](TokenStore::is_in_memory).
     #[must_use]
     pub fn token_store(mut self, store: impl TokenStore + 'static) -> Self {
         self.store = Some(Arc::new(store));
@@ -223,6 +223,7 @@ impl ClientBuilder {
             me: me.clone(),
         });
         rotation.persister.ensure_running();
+        rotation.persister.token_changed();
         let generated = destiny_gen::Client::new_with_client(
             rotation.base_url.as_str(),
             http,

@@ -79,8 +79,9 @@
 //! - **Observing.** [`Client::subscribe_token`] sees every change (to persist or share the
 //!   token); [`Client::token`] reads the current one (its `Debug` is a fingerprint).
 //! - **Storing.** The [`TokenStore`] ([`MemoryTokenStore`] by default, or
-//!   [`FileTokenStore`]) is read once by `build()` and written in the background after each
-//!   rotation, never on the request path. [`Client::logout`] clears the token in memory and
+//!   [`FileTokenStore`]) is read once by `build()` and written after each rotation: a store
+//!   that does I/O in the background, never on the request path; a store that [is in
+//!   memory](TokenStore::is_in_memory) inline (a clone under a mutex). [`Client::logout`] clears the token in memory and
 //!   in the store even when the server call fails, and says whether the server confirmed.
 //!
 //! # Failures, retries and re-login

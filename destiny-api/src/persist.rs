@@ -7,6 +7,12 @@
 //! lock and re-reads the newest value inside it, so an older token can never overwrite a
 //! newer one or undo a logout.
 //!
+//! A store that [is in memory](TokenStore::is_in_memory) (the default [`MemoryTokenStore`])
+//! needs none of this: it is written inline, right after each change, by the code that made
+//! it ([`Persister::token_changed`]), and no task runs.
+//!
+//! [`MemoryTokenStore`]: crate::store::MemoryTokenStore
+//!
 //! The task starts with the first request made inside a tokio runtime (or at build time if
 //! there is one), and ends when the client is dropped or its runtime shuts down; the next
 //! request in a runtime starts it again.
@@ -35,6 +41,8 @@ struct Shared {
     /// serialises writes.
     stored: Mutex<Option<Option<Arc<BearerToken>>>>,
     task_running: AtomicBool,
+    /// The store is in memory: written inline, no background task.
+    inline: bool,
 }
 
 impl Persister {
@@ -44,20 +52,38 @@ impl Persister {
         latest: Latest,
         stored: Option<Arc<BearerToken>>,
     ) -> Self {
+        let inline = store.is_in_memory();
         Self {
             shared: Arc::new(Shared {
                 store,
                 latest,
                 stored: Mutex::new(Some(stored)),
                 task_running: AtomicBool::new(false),
+                inline,
             }),
         }
     }
 
-    /// Starts the background task if it is not running and a tokio runtime is available.
-    /// On the request path: one atomic load when the task runs.
+    /// To be called after the token cell changed: writes an in-memory store now. For other
+    /// stores it does nothing; their background task sees the change.
+    pub(crate) fn token_changed(&self) {
+        if !self.shared.inline {
+            return;
+        }
+        if let Err(error) = self.shared.sync() {
+            tracing::warn!(
+                %error,
+                "could not save the bearer token to the token store; it stays in memory \
+                 and the next rotation will try again"
+            );
+        }
+    }
+
+    /// Starts the background task if it is not running and a tokio runtime is available
+    /// (never for an in-memory store). On the request path: one or two loads when the task
+    /// runs or is not needed.
     pub(crate) fn ensure_running(&self) {
-        if self.shared.task_running.load(Ordering::Acquire) {
+        if self.shared.inline || self.shared.task_running.load(Ordering::Acquire) {
             return;
         }
         let Ok(runtime) = Handle::try_current() else {
@@ -90,6 +116,9 @@ impl Persister {
 
     /// Brings the store in step with the cell now and reports the outcome.
     pub(crate) async fn sync_now(&self) -> Result<(), StoreError> {
+        if self.shared.inline {
+            return self.shared.sync();
+        }
         let shared = Arc::clone(&self.shared);
         match Handle::try_current() {
             Ok(runtime) => match runtime.spawn_blocking(move || shared.sync()).await {
@@ -110,6 +139,7 @@ impl std::fmt::Debug for Persister {
                 "task_running",
                 &self.shared.task_running.load(Ordering::Relaxed),
             )
+            .field("inline", &self.shared.inline)
             .finish()
     }
 }
@@ -149,5 +179,34 @@ struct RunningFlag(Arc<Shared>);
 impl Drop for RunningFlag {
     fn drop(&mut self) {
         self.0.task_running.store(false, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryTokenStore;
+    use crate::token::TokenCell;
+
+    #[test]
+    fn an_in_memory_store_is_written_inline_without_a_runtime_or_a_task() {
+        let store = Arc::new(MemoryTokenStore::new());
+        let cell = TokenCell::new(None);
+        let persister = Persister::new(
+            Arc::clone(&store) as Arc<dyn TokenStore>,
+            cell.subscribe(),
+            None,
+        );
+        // No tokio runtime here: a background writer could not run.
+        persister.ensure_running();
+        assert!(!persister.shared.task_running.load(Ordering::Acquire));
+
+        cell.replace(BearerToken::new("first").unwrap());
+        persister.token_changed();
+        assert_eq!(store.load().unwrap().unwrap().expose(), "first");
+
+        cell.clear();
+        persister.token_changed();
+        assert!(store.load().unwrap().is_none());
     }
 }

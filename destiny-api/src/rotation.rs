@@ -236,6 +236,9 @@ impl Rotation {
             }
         };
         mark_sensitive(response.headers_mut());
+        if adopted {
+            self.persister.token_changed();
+        }
         adopted
     }
 

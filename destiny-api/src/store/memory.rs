@@ -51,6 +51,11 @@ impl TokenStore for MemoryTokenStore {
         *self.slot() = None;
         Ok(())
     }
+
+    /// `true`: writes are a clone into a mutex, made inline rather than in the background.
+    fn is_in_memory(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

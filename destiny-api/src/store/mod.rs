@@ -28,7 +28,8 @@ use crate::token::BearerToken;
 ///
 /// The methods are synchronous and may block (file I/O); the client calls
 /// [`save`](TokenStore::save) and [`clear`](TokenStore::clear) off the request path (in
-/// `tokio::task::spawn_blocking`), and [`load`](TokenStore::load) once, when it is built.
+/// `tokio::task::spawn_blocking`), unless the store says it [is in
+/// memory](TokenStore::is_in_memory), and [`load`](TokenStore::load) once, when it is built.
 /// Implementations must never log or print the token.
 ///
 /// ```
@@ -69,6 +70,14 @@ pub trait TokenStore: std::fmt::Debug + Send + Sync + 'static {
 
     /// Forgets the saved token; succeeds when nothing was saved.
     fn clear(&self) -> Result<(), StoreError>;
+
+    /// Whether [`save`](TokenStore::save) and [`clear`](TokenStore::clear) only touch memory:
+    /// no I/O, nothing that blocks for long. Then the client calls them right where the
+    /// token changes, instead of handing each write to a background task on tokio's blocking
+    /// pool. `false` by default; [`MemoryTokenStore`] says `true`.
+    fn is_in_memory(&self) -> bool {
+        false
+    }
 }
 
 /// Why a token store failed. The messages name the file and say what to do; they never
