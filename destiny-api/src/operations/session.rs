@@ -26,6 +26,7 @@ impl Client {
     /// ```
     pub async fn login(&self, username: &str, password: impl Into<Secret>) -> Result<User, Error> {
         let password = password.into();
+        let generation_before = self.rotation().cell.generation();
         let call = self
             .generated()
             .login()
@@ -34,11 +35,15 @@ impl Client {
             Ok(response) => response,
             Err(error) => return Err(Error::from_generated(error).await),
         };
-        // The rotation hooks have stored the header's token; make sure there was one.
+        // The rotation hooks have stored the header's token; make sure there was one. A
+        // request sent right after the login may already have rotated it, so a new session
+        // (generation) also proves that the login's token was stored.
         let handed_out = BearerToken::from_response_headers(response.headers());
+        let cell = &self.rotation().cell;
         let stored = matches!(
-            (handed_out, self.token()),
-            (Some(Ok(token)), Some(current)) if token == *current
+            (handed_out, cell.current()),
+            (Some(Ok(token)), Some(current))
+                if token == *current || cell.generation() != generation_before
         );
         if !stored {
             return Err(Error::InvalidResponse(

@@ -206,6 +206,12 @@ impl TokenCell {
         self.publish();
     }
 
+    /// The current generation: it changes with every [`replace`](TokenCell::replace) that
+    /// stores a new value and every [`clear`](TokenCell::clear), not with adoptions.
+    pub(crate) fn generation(&self) -> u64 {
+        self.slot.load().generation
+    }
+
     /// A receiver that sees the stored token each time it changes value.
     ///
     /// ```

@@ -356,3 +356,117 @@ async fn an_older_token_on_a_late_response_does_not_replace_a_newer_one() {
     assert_eq!(current.expose(), jwt(BASE_IAT + 2));
     assert_eq!(iat_of(&client.token().unwrap()), BASE_IAT + 2);
 }
+
+#[tokio::test]
+async fn a_login_whose_response_carries_no_token_is_an_invalid_response() {
+    let server = MockServer::start().await;
+    mount_post(
+        &server,
+        "/auth/login",
+        ResponseTemplate::new(200).set_body_json(user_body()),
+    )
+    .await;
+    let client = client_for(&server);
+    let err = client.login("demo", "secret").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    assert!(client.token().is_none());
+}
+
+/// Reads one HTTP/1.1 request (head and `Content-Length` body) and returns its head.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let read = stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "the client closed the connection mid-request");
+        received.extend_from_slice(&chunk[..read]);
+        let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .map_or(0, |value| value.trim().parse().unwrap());
+        if received.len() >= end + 4 + length {
+            return head;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_rotation_landing_while_the_login_body_is_read_does_not_fail_the_login() {
+    use tokio::io::AsyncWriteExt;
+    let (login_token, rotated) = (jwt(BASE_IAT), jwt(BASE_IAT + 1));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let (finish_login, login_may_finish) = tokio::sync::oneshot::channel::<()>();
+    let server = {
+        let (login_token, rotated) = (login_token.clone(), rotated.clone());
+        tokio::spawn(async move {
+            // The login: headers (with the token) now, the body only after the ping.
+            let (mut login, _) = listener.accept().await.unwrap();
+            assert!(
+                read_request(&mut login)
+                    .await
+                    .starts_with("post /api/v1/auth/login")
+            );
+            let body = user_body().to_string();
+            let (first, rest) = body.split_at(body.len() / 2);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nauthorization: {}\r\n\
+                 content-length: {}\r\n\r\n{first}",
+                bearer(&login_token),
+                body.len()
+            );
+            login.write_all(head.as_bytes()).await.unwrap();
+            // A ping sent with the login's token meanwhile, answered with a rotation.
+            let (mut ping, _) = listener.accept().await.unwrap();
+            assert!(
+                read_request(&mut ping)
+                    .await
+                    .starts_with("get /api/v1/tests/ping")
+            );
+            let pong = json!({"data": {"message": "pong"}}).to_string();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nauthorization: {}\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{pong}",
+                bearer(&rotated),
+                pong.len()
+            );
+            ping.write_all(answer.as_bytes()).await.unwrap();
+            login_may_finish.await.unwrap();
+            login.write_all(rest.as_bytes()).await.unwrap();
+            login.flush().await.unwrap();
+        })
+    };
+    let client = destiny_api::Client::builder()
+        .base_url(base_url)
+        .build()
+        .unwrap();
+
+    let login = tokio::spawn({
+        let client = client.clone();
+        async move { client.login("demo", "secret").await }
+    });
+    // The hooks store the login's token as soon as its headers arrive.
+    let mut waited = 0;
+    while client.token().is_none_or(|t| t.expose() != login_token) {
+        assert!(waited < 500, "the login's token was never stored");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += 1;
+    }
+    client.ping().await.unwrap();
+    assert_eq!(client.token().unwrap().expose(), rotated);
+    finish_login.send(()).unwrap();
+
+    let user = tokio::time::timeout(Duration::from_secs(10), login)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.username, "demo");
+    assert_eq!(client.token().unwrap().expose(), rotated);
+    server.await.unwrap();
+}
