@@ -92,8 +92,9 @@
 //!   [`ClientBuilder::max_retries`]. `POST`
 //!   operations are never retried.
 //! - With [`ClientBuilder::credentials`], a 401 makes the client log in again and replay
-//!   the request once; any number of concurrent 401s share one login. Without credentials
-//!   the 401 reaches the caller as [`Error::Unauthorized`].
+//!   the request once; any number of concurrent 401s share one login attempt, whether it
+//!   succeeds or fails (wrong credentials cost one failed login, not one per request).
+//!   Without credentials the 401 reaches the caller as [`Error::Unauthorized`].
 //! - There is no total time limit per request by default (as in reqwest and the AWS SDK),
 //!   only a 10 s connect timeout; set one for a deadline with [`ClientBuilder::timeout`].
 //! - Every failure is an [`Error`] variant to branch on; none holds a secret.

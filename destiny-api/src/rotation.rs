@@ -117,6 +117,10 @@ impl Rotation {
                 None
             };
             set_authorization(request.headers_mut(), sent.as_deref());
+            let logins_before = match &self.reauth {
+                Some(reauth) if may_relogin && !relogged => reauth.logins_started(),
+                _ => 0,
+            };
             let may_repeat =
                 (retries && retries_done < self.retry.max_retries) || (may_relogin && !relogged);
             let spare = if may_repeat {
@@ -150,7 +154,7 @@ impl Rotation {
                 break Ok(response);
             };
             if status == StatusCode::UNAUTHORIZED && may_relogin && !relogged {
-                if self.relogin(client, sent.as_ref()).await {
+                if self.relogin(client, sent.as_ref(), logins_before).await {
                     relogged = true;
                     request = next;
                     continue;
@@ -243,12 +247,17 @@ impl Rotation {
     }
 
     /// Logs in again (single-flight) after a 401; returns whether to replay.
-    async fn relogin(&self, client: &reqwest::Client, sent: Option<&Arc<BearerToken>>) -> bool {
+    async fn relogin(
+        &self,
+        client: &reqwest::Client,
+        sent: Option<&Arc<BearerToken>>,
+        logins_before: u64,
+    ) -> bool {
         let Some(reauth) = &self.reauth else {
             return false;
         };
         reauth
-            .refresh(&self.cell, sent, |credentials| {
+            .refresh(&self.cell, sent, logins_before, |credentials| {
                 self.login(client, credentials)
             })
             .await

@@ -195,3 +195,50 @@ async fn with_credentials_and_no_token_a_401_logs_in_and_replays() {
         [None, Some(bearer(&fresh))]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_401s_with_wrong_credentials_cost_one_failed_login() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api("/auth/login")))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"warnings": ["Wrong password"]})),
+        )
+        .mount(&server)
+        .await;
+    // Every ping is refused, late enough that all fifty were sent before the first login.
+    Mock::given(method("GET"))
+        .and(path(api("/tests/ping")))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"warnings": ["Token expired"]}))
+                .set_delay(Duration::from_millis(200)),
+        )
+        .mount(&server)
+        .await;
+    let client = builder_for(&server)
+        .token(jwt(BASE_IAT))
+        .credentials("demo", "wrong")
+        .build()
+        .unwrap();
+
+    let mut calls = JoinSet::new();
+    for _ in 0..50 {
+        let client = client.clone();
+        calls.spawn(async move { client.ping().await });
+    }
+    while let Some(result) = calls.join_next().await {
+        let err = result.unwrap().unwrap_err();
+        assert!(
+            matches!(&err, Error::Unauthorized { warnings } if warnings == &["Token expired"]),
+            "{err:?}"
+        );
+    }
+
+    assert_eq!(
+        hits(&server, &api("/auth/login")).await,
+        1,
+        "one failed login"
+    );
+    assert_eq!(hits(&server, &api("/tests/ping")).await, 50, "no replay");
+}
