@@ -64,9 +64,10 @@
 //!   request carrying token `T` never carries a token issued before `T`), which holds for a
 //!   server that issues the rotated token while handling the request. Tokens are decoded
 //!   only when another token was adopted while the request was in flight, and then at most
-//!   once each. A successful
-//!   login replaces the token outright and starts a new session: responses to requests sent
-//!   before it (or before a logout) can no longer change the token.
+//!   once each.
+//! - **Login and logout start over.** A successful login replaces the token outright and
+//!   starts a new session: responses to requests sent before it (or before a logout) can no
+//!   longer change the token.
 //! - **Bad input is ignored.** Another scheme, an empty token, whitespace, control or
 //!   non-ASCII characters, line breaks, a token over 8 KiB, or several `Authorization`
 //!   headers on one response: the header is ignored, the current token kept, and a
@@ -81,16 +82,16 @@
 //! - **Storing.** The [`TokenStore`] ([`MemoryTokenStore`] by default, or
 //!   [`FileTokenStore`]) is read once by `build()` and written after each rotation: a store
 //!   that does I/O in the background, never on the request path; a store that [is in
-//!   memory](TokenStore::is_in_memory) inline (a clone under a mutex). [`Client::logout`] clears the token in memory and
-//!   in the store even when the server call fails, and says whether the server confirmed.
+//!   memory](TokenStore::is_in_memory) inline (a clone under a mutex). [`Client::logout`]
+//!   clears the token in memory and in the store even when the server call fails, and says
+//!   whether the server confirmed.
 //!
 //! # Failures, retries and re-login
 //!
 //! - `GET` operations (ping, current token, permission check) are retried on connection
 //!   errors, timeouts, 502, 503, 504 and 429 with exponential backoff and jitter, honouring
 //!   `Retry-After` (and, for a 429, else `X-RateLimit-Reset`); see
-//!   [`ClientBuilder::max_retries`]. `POST`
-//!   operations are never retried.
+//!   [`ClientBuilder::max_retries`]. `POST` operations are never retried.
 //! - With [`ClientBuilder::credentials`], a 401 makes the client log in again and replay
 //!   the request once; any number of concurrent 401s share one login attempt, whether it
 //!   succeeds or fails (wrong credentials cost one failed login, not one per request).

@@ -4,8 +4,9 @@
 //! check) are retried, and only after a transient failure: a connection error or timeout,
 //! `502`/`503`/`504`, or `429`. The wait grows exponentially with jitter; a `Retry-After`
 //! from the server replaces it (for a `429` also `X-RateLimit-Reset`, which the server sends
-//! on every response and which matters only when the rate limit was the failure). `POST` requests are never
-//! retried here (the one replay after a re-login lives in [`crate::reauth`]).
+//! on every response and which matters only when the rate limit was the failure). `POST`
+//! requests are never retried here (the one replay after a re-login lives in
+//! [`crate::reauth`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
