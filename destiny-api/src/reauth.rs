@@ -8,7 +8,6 @@
 //! request sent before the latest login started goes to the caller, so wrong credentials
 //! cost one failed login per burst, not one per request.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,20 +16,12 @@ use destiny_gen::Secret;
 
 use crate::token::{BearerToken, TokenCell};
 
-/// A username and password kept to log in again. `Debug` shows the username only.
-#[derive(Clone)]
+/// A username and password kept to log in again. `Debug` shows the username; the password
+/// is a [`Secret`], printed `[redacted]`.
+#[derive(Clone, Debug)]
 pub(crate) struct Credentials {
     pub(crate) username: String,
     pub(crate) password: Secret,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .finish()
-    }
 }
 
 /// Single-flight re-login.
