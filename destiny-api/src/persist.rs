@@ -71,11 +71,7 @@ impl Persister {
             return;
         }
         if let Err(error) = self.shared.sync() {
-            tracing::warn!(
-                %error,
-                "could not save the bearer token to the token store; it stays in memory \
-                 and the next rotation will try again"
-            );
+            warn_not_saved(&error);
         }
     }
 
@@ -100,11 +96,7 @@ impl Persister {
                 let store = Arc::clone(shared);
                 match tokio::task::spawn_blocking(move || store.sync()).await {
                     Ok(Ok(())) => {}
-                    Ok(Err(error)) => tracing::warn!(
-                        %error,
-                        "could not save the bearer token to the token store; it stays in memory \
-                         and the next rotation will try again"
-                    ),
+                    Ok(Err(error)) => warn_not_saved(&error),
                     Err(_) => tracing::warn!("the token store write did not complete"),
                 }
                 if changes.changed().await.is_err() {
@@ -163,6 +155,15 @@ impl Shared {
         *stored = Some(newest);
         Ok(())
     }
+}
+
+/// Logs a failed write of a rotation (the caller of a rotation gets no error for it).
+fn warn_not_saved(error: &StoreError) {
+    tracing::warn!(
+        %error,
+        "could not save the bearer token to the token store; it stays in memory \
+         and the next rotation will try again"
+    );
 }
 
 fn same_token(a: Option<&BearerToken>, b: Option<&BearerToken>) -> bool {
