@@ -1,13 +1,15 @@
 //! [`RateLimit`]: the `X-RateLimit-*` headers of the last response, readable from the client.
 
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName};
 
 const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+/// `X-RateLimit-Reset` values above this are read as a Unix time, below as seconds to wait.
+const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 
 /// The server's rate-limit state as reported by the last response that carried it.
 ///
@@ -24,7 +26,8 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// `X-RateLimit-Remaining`: requests left in the current window.
     pub remaining: Option<u64>,
-    /// `X-RateLimit-Reset`: time until the window resets, as sent by the server.
+    /// `X-RateLimit-Reset`: time until the window resets (the server may send seconds or,
+    /// for a value above 10⁹, the Unix time of the reset).
     pub reset: Option<Duration>,
 }
 
@@ -33,7 +36,7 @@ impl RateLimit {
     pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let limit = header_number(headers, &LIMIT);
         let remaining = header_number(headers, &REMAINING);
-        let reset = header_number(headers, &RESET).map(Duration::from_secs);
+        let reset = reset_wait(headers, SystemTime::now());
         (limit.is_some() || remaining.is_some() || reset.is_some()).then_some(Self {
             limit,
             remaining,
@@ -50,6 +53,18 @@ impl RateLimit {
 /// Reads a header holding a whole number of seconds or requests.
 pub(crate) fn header_number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The time until the rate-limit window resets, from `X-RateLimit-Reset`: seconds to wait,
+/// or a Unix time when the value is that large.
+pub(crate) fn reset_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let reset = header_number(headers, &RESET)?;
+    if reset > UNIX_TIME_THRESHOLD {
+        let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+        Some(Duration::from_secs(reset.saturating_sub(now)))
+    } else {
+        Some(Duration::from_secs(reset))
+    }
 }
 
 /// The last [`RateLimit`] seen. A plain mutex: it is held for a copy of three numbers, and
@@ -90,6 +105,19 @@ mod tests {
                 remaining: Some(59),
                 reset: Some(Duration::from_secs(60)),
             }
+        );
+    }
+
+    #[test]
+    fn a_reset_given_as_a_unix_time_is_the_time_left() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RESET, HeaderValue::from_static("1700000004"));
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(reset_wait(&headers, now), Some(Duration::from_secs(4)));
+        let seen = RateLimit::from_headers(&headers).unwrap();
+        assert!(
+            seen.reset.unwrap() < Duration::from_secs(1_000_000_000),
+            "{seen:?}"
         );
     }
 

@@ -8,13 +8,13 @@
 //! requests are never retried here (the one replay after a re-login lives in
 //! [`crate::reauth`]).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use crate::rate_limit::header_number;
+use crate::rate_limit::{header_number, reset_wait};
 
 /// Default number of retries after the first attempt.
 pub(crate) const DEFAULT_MAX_RETRIES: u32 = 3;
@@ -23,10 +23,6 @@ pub(crate) const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(200);
 /// Default longest wait; a server asking for longer is not retried (the caller gets
 /// [`crate::Error::RateLimited`] with the server's wait).
 pub(crate) const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(30);
-
-const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
-/// `X-RateLimit-Reset` values above this are read as a Unix time, below as seconds to wait.
-const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 
 /// How many times, and how patiently, transient failures are retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,22 +112,14 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// How long the server asked us to wait: `Retry-After` in seconds, else `X-RateLimit-Reset`
 /// (seconds to wait, or a Unix time when it is that large).
 pub(crate) fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(wait) = retry_after(headers) {
-        return Some(wait);
-    }
-    let reset = header_number(headers, &RATE_LIMIT_RESET)?;
-    if reset > UNIX_TIME_THRESHOLD {
-        let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-        Some(Duration::from_secs(reset.saturating_sub(now)))
-    } else {
-        Some(Duration::from_secs(reset))
-    }
+    retry_after(headers).or_else(|| reset_wait(headers, now))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
+    use reqwest::header::{HeaderName, HeaderValue};
+    use std::time::UNIX_EPOCH;
 
     fn policy() -> RetryPolicy {
         RetryPolicy {
