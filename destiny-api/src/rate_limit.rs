@@ -36,7 +36,8 @@ impl RateLimit {
     pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let limit = header_number(headers, &LIMIT);
         let remaining = header_number(headers, &REMAINING);
-        let reset = reset_wait(headers, SystemTime::now());
+        let reset =
+            header_number(headers, &RESET).and_then(|reset| time_left(reset, SystemTime::now));
         (limit.is_some() || remaining.is_some() || reset.is_some()).then_some(Self {
             limit,
             remaining,
@@ -58,9 +59,13 @@ pub(crate) fn header_number(headers: &HeaderMap, name: &HeaderName) -> Option<u6
 /// The time until the rate-limit window resets, from `X-RateLimit-Reset`: seconds to wait,
 /// or a Unix time when the value is that large.
 pub(crate) fn reset_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let reset = header_number(headers, &RESET)?;
+    time_left(header_number(headers, &RESET)?, || now)
+}
+
+/// An `X-RateLimit-Reset` value as the time left; the clock is read only for a Unix time.
+fn time_left(reset: u64, now: impl FnOnce() -> SystemTime) -> Option<Duration> {
     if reset > UNIX_TIME_THRESHOLD {
-        let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+        let now = now().duration_since(UNIX_EPOCH).ok()?.as_secs();
         Some(Duration::from_secs(reset.saturating_sub(now)))
     } else {
         Some(Duration::from_secs(reset))
