@@ -124,17 +124,7 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rotation = self.rotation();
-        f.debug_struct("Client")
-            .field("base_url", &rotation.base_url.as_str())
-            .field(
-                "token",
-                &rotation.cell.current().map(|token| token.fingerprint()),
-            )
-            .field("retry", &rotation.retry)
-            .field("reauth", &rotation.reauth)
-            .field("persister", &rotation.persister)
-            .finish()
+        self.rotation().debug_as("Client", f)
     }
 }
 

@@ -46,15 +46,26 @@ pub(crate) struct Rotation {
     pub(crate) me: Weak<Rotation>,
 }
 
-impl std::fmt::Debug for Rotation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rotation")
+impl Rotation {
+    /// The `Debug` output of this value and of [`crate::Client`], under the name `name`: the
+    /// token appears as its fingerprint only.
+    pub(crate) fn debug_as(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(name)
             .field("base_url", &self.base_url.as_str())
-            .field("token", &self.cell.current())
+            .field(
+                "token",
+                &self.cell.current().map(|token| token.fingerprint()),
+            )
             .field("retry", &self.retry)
             .field("reauth", &self.reauth)
             .field("persister", &self.persister)
             .finish()
+    }
+}
+
+impl std::fmt::Debug for Rotation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.debug_as("Rotation", f)
     }
 }
 
