@@ -106,8 +106,9 @@ impl Client {
 
     /// Writes the current token to the token store now.
     ///
-    /// Stores are written in the background after every rotation; call this before exiting
-    /// to be sure the newest token is on disk.
+    /// Stores are written after every rotation, in the background unless they [are in
+    /// memory](crate::TokenStore::is_in_memory); call this before exiting to be sure the
+    /// newest token is on disk.
     pub async fn save_token(&self) -> Result<(), Error> {
         Ok(self.rotation().persister.sync_now().await?)
     }
