@@ -73,7 +73,7 @@ impl Reauthenticator {
         }
         if self.logins.load(Ordering::Acquire) != logins_before {
             tracing::debug!(
-                "logging in again failed for a request sent at the same time; the 401 goes to the caller"
+                "a login started after this request was sent gave no new token; the 401 goes to the caller"
             );
             return false;
         }
