@@ -56,11 +56,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let pong = client.ping().await?;
     println!("3. Ping answered \"{}\"", pong.message);
     if let Some(limit) = client.rate_limit() {
-        println!(
-            "   rate limit: {} of {} requests left in this window",
-            show(limit.remaining),
-            show(limit.limit)
-        );
+        println!("   rate limit: {limit}");
     }
 
     let own = client.can("clients", "view", Scope::client(100)).await?;
@@ -122,8 +118,4 @@ fn fingerprint(client: &Client) -> Result<String, Box<dyn Error>> {
 
 fn yes_no(answer: bool) -> &'static str {
     if answer { "yes" } else { "no" }
-}
-
-fn show(value: Option<u64>) -> String {
-    value.map_or_else(|| "?".to_owned(), |v| v.to_string())
 }

@@ -19,6 +19,7 @@ const UNIX_TIME_THRESHOLD: u64 = 1_000_000_000;
 /// ```
 /// let limit = destiny_api::RateLimit { limit: Some(60), remaining: Some(59), reset: None };
 /// assert!(!limit.is_exhausted());
+/// assert_eq!(limit.to_string(), "59 of 60 requests left in this window");
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RateLimit {
@@ -29,6 +30,23 @@ pub struct RateLimit {
     /// `X-RateLimit-Reset`: time until the window resets (the server may send seconds or,
     /// for a value above 10⁹, the Unix time of the reset).
     pub reset: Option<Duration>,
+}
+
+impl std::fmt::Display for RateLimit {
+    /// `59 of 60 requests left in this window, resets in 42 s`; `?` for a missing header.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = |value: Option<u64>| value.map_or_else(|| "?".to_owned(), |v| v.to_string());
+        write!(
+            f,
+            "{} of {} requests left in this window",
+            count(self.remaining),
+            count(self.limit)
+        )?;
+        match self.reset {
+            Some(reset) => write!(f, ", resets in {} s", reset.as_secs()),
+            None => Ok(()),
+        }
+    }
 }
 
 impl RateLimit {
